@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+# Installed again only when pyproject.toml changes.
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate demo static bench clean help
+
+help:
+	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test    lint and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint    ruff check and format check"
+	@echo "make format  let ruff fix what it can"
+	@echo "make bench   the benchmark scripts"
+	@echo "make clean   remove the virtualenv, the SQLite database and collected static files"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (found %s)." % sys.version.split()[0])'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+static: install
+	DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py load_demo --demo-editor
+
+run: demo static
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: /admin/, see README for the demo editor)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint static
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/pytest
+
+bench: demo
+	@echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

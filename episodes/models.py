@@ -1,0 +1,265 @@
+"""The show, its episodes, and what happens in them: chapters, appearances, papers discussed."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from ibsite.durations import format_duration, format_timestamp
+from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+
+HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// URL.")
+
+
+class Show(models.Model):
+    """The podcast itself: everything a podcast feed says about the show as a whole."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    subtitle = models.CharField(max_length=255, blank=True)
+    description = models.TextField()
+    hosts = models.ManyToManyField("people.Person", related_name="shows_hosted", blank=True)
+    artwork = models.ImageField(
+        upload_to="shows/", blank=True, help_text="Square, 1400 to 3000 pixels, JPEG or PNG."
+    )
+    language = models.CharField(max_length=16, default="en", help_text='Like "en" or "en-us".')
+    categories = models.TextField(
+        blank=True,
+        help_text='Podcast categories, one a line; a sub-category after " > ", '
+        'like "Science > Mathematics".',
+    )
+    explicit = models.BooleanField(default=False)
+    copyright = models.CharField(max_length=255, blank=True)
+    owner_name = models.CharField(max_length=200, blank=True)
+    owner_email = models.EmailField(blank=True)
+    website = models.URLField(blank=True, validators=[HTTP_URL])
+    podcast_guid = models.UUIDField(
+        "podcast GUID",
+        null=True,
+        blank=True,
+        help_text="The show's permanent id for podcast apps; set once, never changed.",
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def category_list(self):
+        """[("Technology", None), ("Science", "Mathematics")] from the categories text."""
+        pairs = []
+        for line in self.categories.splitlines():
+            parent, _, child = (part.strip() for part in line.partition(">"))
+            if parent:
+                pairs.append((parent, child or None))
+        return pairs
+
+
+class EpisodeQuerySet(PublishableQuerySet):
+    def with_people(self):
+        """Preload what an episode list shows: show, guests and hosts, tags."""
+        return self.select_related("show").prefetch_related(
+            models.Prefetch(
+                "appearances", queryset=Appearance.objects.select_related("person")
+            ),
+            "tags",
+        )
+
+
+class Episode(Publishable):
+    """One episode of the show, with its audio and show notes."""
+
+    class EpisodeType(models.TextChoices):
+        FULL = "full", "Full"
+        TRAILER = "trailer", "Trailer"
+        BONUS = "bonus", "Bonus"
+
+    show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="episodes")
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=200, unique=True)
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Episode number.")
+    season = models.PositiveIntegerField(null=True, blank=True)
+    episode_type = models.CharField(
+        max_length=10, choices=EpisodeType.choices, default=EpisodeType.FULL
+    )
+    duration = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Length of the audio, in seconds."
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences for lists and feeds.")
+    description = models.TextField(
+        blank=True,
+        help_text="Show notes, in Markdown. A pasted timeline (00:00 — Intro ...) becomes "
+        "the chapters when the episode is saved without any.",
+    )
+    audio_url = models.URLField(
+        "audio URL", max_length=500, blank=True, validators=[HTTP_URL]
+    )
+    audio_size = models.PositiveBigIntegerField(
+        "audio size", null=True, blank=True, help_text="In bytes, as podcast feeds require."
+    )
+    audio_type = models.CharField("audio MIME type", max_length=50, default="audio/mpeg")
+    guid = models.CharField(
+        "GUID",
+        max_length=255,
+        unique=True,
+        default=uuid.uuid4,
+        help_text="Podcast apps know the episode by this; never change it once published.",
+    )
+    artwork = models.ImageField(upload_to="episodes/", blank=True)
+    explicit = models.BooleanField(default=False)
+    transcript = models.TextField(blank=True)
+    music_credits = models.TextField(blank=True, help_text="One credit a line.")
+    people = models.ManyToManyField(
+        "people.Person", through="Appearance", related_name="episodes_appeared", blank=True
+    )
+    papers = models.ManyToManyField(
+        "papers.Paper", through="Discussion", related_name="episodes", blank=True
+    )
+    tags = TaggableManager(blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            published_needs_date_constraint("episode_published_needs_date"),
+            models.UniqueConstraint(
+                fields=["show", "season", "number"], name="unique_episode_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="episode_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("episodes:detail", args=[self.slug])
+
+    def duration_display(self):
+        return format_duration(self.duration)
+
+    def clean(self):
+        super().clean()
+        if self.audio_url and not self.audio_size:
+            raise ValidationError(
+                {"audio_size": "Podcast apps need the audio file's size in bytes."}
+            )
+
+
+class Appearance(models.Model):
+    """A person in an episode, as host or guest, with the affiliation shown at the time."""
+
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        GUEST = "guest", "Guest"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="appearances")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="appearances"
+    )
+    role = models.CharField(max_length=5, choices=Role.choices, default=Role.GUEST)
+    affiliation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='As shown at the time, like "NYU/Meta" or "VP AWS / Prof. UCLA".',
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["episode", "role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "person", "role"], name="one_appearance_per_role"
+            )
+        ]
+
+    def __str__(self):
+        shown = f" ({self.affiliation})" if self.affiliation else ""
+        return f"{self.person}{shown}, {self.get_role_display().lower()}"
+
+
+class Chapter(models.Model):
+    """A moment in an episode's timeline, optionally about a paper or a person."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="chapters")
+    start = models.PositiveIntegerField(help_text="Seconds from the start of the audio.")
+    title = models.CharField(max_length=300)
+    paper = models.ForeignKey(
+        "papers.Paper",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chapters",
+        help_text="The paper discussed at this moment, if any.",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chapters",
+        help_text="The person discussed at this moment, if any.",
+    )
+
+    class Meta:
+        ordering = ["episode", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "start"], name="one_chapter_per_start")
+        ]
+
+    def __str__(self):
+        return f"{self.timestamp()} {self.title}"
+
+    def timestamp(self):
+        return format_timestamp(self.start)
+
+    def get_absolute_url(self):
+        return f"{self.episode.get_absolute_url()}?t={self.timestamp()}"
+
+    def clean(self):
+        super().clean()
+        duration = self.episode.duration if self.episode_id else None
+        if duration is not None and self.start >= duration:
+            raise ValidationError(
+                {
+                    "start": f"Starts at {self.timestamp()}, after the episode ends "
+                    f"({format_timestamp(duration)})."
+                }
+            )
+
+
+class Discussion(models.Model):
+    """A paper discussed in an episode, optionally at a given chapter."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="discussions")
+    paper = models.ForeignKey(
+        "papers.Paper", on_delete=models.CASCADE, related_name="discussions"
+    )
+    chapter = models.ForeignKey(
+        Chapter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="discussions",
+        help_text="Where in the episode it comes up.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["episode", "chapter__start", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "paper"], name="paper_discussed_once")
+        ]
+
+    def __str__(self):
+        return f"{self.paper.title} in {self.episode.title}"
+
+    def clean(self):
+        super().clean()
+        if self.chapter_id and self.episode_id and self.chapter.episode_id != self.episode_id:
+            raise ValidationError({"chapter": "That chapter belongs to another episode."})

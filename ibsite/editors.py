@@ -1,0 +1,24 @@
+"""The Editors group: people who curate content in the admin but do not manage users."""
+
+EDITORS_GROUP = "Editors"
+
+# Every model of these apps is content an editor may add, change, delete and view.
+CONTENT_APPS = ["episodes", "people", "papers", "posts", "taggit"]
+
+
+def grant_editor_permissions(group_model, permission_model):
+    """Create the Editors group if needed and give it every content permission.
+
+    Takes the models as arguments so a migration can pass its historical ones.
+    """
+    group, _ = group_model.objects.get_or_create(name=EDITORS_GROUP)
+    permissions = permission_model.objects.filter(content_type__app_label__in=CONTENT_APPS)
+    group.permissions.add(*permissions)
+    return group
+
+
+def sync_editor_permissions(sender=None, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.using(using).filter(name=EDITORS_GROUP).exists():
+        grant_editor_permissions(Group, Permission)

@@ -1,0 +1,136 @@
+"""Papers, who wrote them, and which papers cite which."""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from ibsite.text import unique_slug
+
+ARXIV_ID = RegexValidator(
+    r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$",
+    'An arXiv id looks like "2405.07987" (or "cs/0112017" for old papers), without a URL.',
+)
+DOI = RegexValidator(r"^10\.\d{4,9}/\S+$", 'A DOI looks like "10.48550/arXiv.2405.07987".')
+
+
+class Paper(models.Model):
+    """A research paper, with the ids that link it to arXiv, DOI, OpenAlex and Semantic Scholar."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Exact date, if known.")
+    venue = models.CharField(max_length=200, blank=True, help_text='Like "ICML 2024".')
+    abstract = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="The editors' summary, for listeners.")
+    arxiv_id = models.CharField("arXiv id", max_length=40, blank=True, validators=[ARXIV_ID])
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[DOI])
+    url = models.URLField("URL", blank=True, help_text="Where to read it, if not arXiv or DOI.")
+    openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
+    semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=64, blank=True)
+    authors = models.ManyToManyField(
+        "people.Person", through="Authorship", related_name="authored_papers", blank=True
+    )
+    references = models.ManyToManyField(
+        "self",
+        through="Citation",
+        symmetrical=False,
+        related_name="cited_by",
+        blank=True,
+        help_text="Papers this paper cites.",
+    )
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~models.Q(arxiv_id=""), name="unique_arxiv_id"
+            ),
+            models.UniqueConstraint(fields=["doi"], condition=~models.Q(doi=""), name="unique_doi"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Paper, self.title, max_length=80, exclude_pk=self.pk)
+        if self.published_on and not self.year:
+            self.year = self.published_on.year
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("papers:detail", args=[self.slug])
+
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def openalex_url(self):
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
+
+    def semantic_scholar_url(self):
+        if not self.semantic_scholar_id:
+            return ""
+        return f"https://www.semanticscholar.org/paper/{self.semantic_scholar_id}"
+
+    def links(self):
+        """(label, url) for every place this paper can be read or looked up."""
+        links = [
+            ("arXiv", self.arxiv_url()),
+            ("DOI", self.doi_url()),
+            ("Link", self.url),
+            ("OpenAlex", self.openalex_url()),
+            ("Semantic Scholar", self.semantic_scholar_url()),
+        ]
+        return [(label, url) for label, url in links if url]
+
+    def ordered_authors(self):
+        """Authors in byline order (one query; prefetch `authorships__person` for lists)."""
+        return [a.person for a in self.authorships.all()]
+
+
+class Authorship(models.Model):
+    """A person's place in a paper's byline."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="authorships"
+    )
+    order = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text="1 for the first author."
+    )
+
+    class Meta:
+        ordering = ["paper", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "order"], name="unique_author_position"),
+            models.UniqueConstraint(fields=["paper", "person"], name="unique_author_per_paper"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.order}) on {self.paper.title}"
+
+
+class Citation(models.Model):
+    """`citing` lists `cited` among its references."""
+
+    citing = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_made")
+    cited = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations_received")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["citing", "cited"], name="unique_citation"),
+            models.CheckConstraint(
+                condition=~models.Q(citing=models.F("cited")), name="paper_cannot_cite_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.citing.title} cites {self.cited.title}"

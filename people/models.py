@@ -1,0 +1,225 @@
+"""People (hosts, guests, authors) and the organizations they belong to."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from ibsite.text import name_key, unique_slug
+
+
+class PersonQuerySet(models.QuerySet):
+    def hosts(self):
+        return self.filter(is_host=True)
+
+    def guests(self):
+        return self.filter(appearances__role="guest").distinct()
+
+    def authors(self):
+        return self.filter(authorships__isnull=False).distinct()
+
+    def matching_name(self, name):
+        """People whose name matches `name`, ignoring case, accents and spacing."""
+        return self.filter(name_key=name_key(name))
+
+
+class Person(models.Model):
+    """Someone in the graph: a host, a guest, an author of a paper, or all three."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    name_key = models.CharField(
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text="The name folded for matching (lower case, no accents); set on save.",
+    )
+    bio = models.TextField(blank=True, help_text="A short biography (a paragraph).")
+    homepage = models.URLField(blank=True)
+    photo = models.ImageField(upload_to="people/", blank=True)
+    is_host = models.BooleanField("host", default=False, help_text="One of the show's hosts.")
+    openalex_id = models.CharField(
+        "OpenAlex id", max_length=40, blank=True, help_text='Like "A5012345678".'
+    )
+    semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=40, blank=True)
+    orcid = models.CharField(
+        "ORCID", max_length=19, blank=True, help_text='Like "0000-0002-1825-0097".'
+    )
+    google_scholar_id = models.CharField(
+        "Google Scholar id", max_length=40, blank=True, help_text='The "user=" part of the URL.'
+    )
+    topics = TaggableManager(blank=True, help_text="Research topics, as tags.")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:detail", args=[self.slug])
+
+    # External profiles, built from the ids.
+
+    def openalex_url(self):
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
+
+    def semantic_scholar_url(self):
+        if not self.semantic_scholar_id:
+            return ""
+        return f"https://www.semanticscholar.org/author/{self.semantic_scholar_id}"
+
+    def orcid_url(self):
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+    def google_scholar_url(self):
+        if not self.google_scholar_id:
+            return ""
+        return f"https://scholar.google.com/citations?user={self.google_scholar_id}"
+
+    def external_links(self):
+        """(label, url) for every profile this person has, in a stable order."""
+        links = [
+            ("Homepage", self.homepage),
+            ("OpenAlex", self.openalex_url()),
+            ("Semantic Scholar", self.semantic_scholar_url()),
+            ("ORCID", self.orcid_url()),
+            ("Google Scholar", self.google_scholar_url()),
+        ]
+        return [(label, url) for label, url in links if url]
+
+    # Derived facts. Each costs one query; views prefetch where they list many people.
+
+    def current_affiliations(self):
+        return self.affiliations.filter(is_current=True).select_related("organization")
+
+    def episodes(self):
+        """Published episodes this person appeared in, newest first."""
+        from episodes.models import Episode
+
+        return Episode.objects.published().filter(appearances__person=self).distinct()
+
+    def papers(self):
+        """Papers this person authored, newest first."""
+        from papers.models import Paper
+
+        return Paper.objects.filter(authorships__person=self).order_by("-year", "title")
+
+    def coauthors(self):
+        """Everyone who wrote a paper with this person, annotated with `shared_papers`."""
+        from papers.models import Authorship
+
+        my_papers = Authorship.objects.filter(person=self).values("paper")
+        # The filter and the count go through the same join, so only shared papers count.
+        return (
+            Person.objects.exclude(pk=self.pk)
+            .filter(authorships__paper__in=my_papers)
+            .annotate(shared_papers=Count("authorships__paper", distinct=True))
+            .order_by("-shared_papers", "name")
+        )
+
+    def cited_by(self):
+        """Papers that cite this person's work, annotated with `refs` (how many of it)."""
+        from papers.models import Paper
+
+        return (
+            Paper.objects.filter(references__authorships__person=self)
+            .annotate(refs=Count("references", distinct=True))
+            .order_by("-refs", "-year", "title")
+        )
+
+    def recent_mentions(self, limit=10):
+        """Published episodes and posts that mention this person or discuss their papers.
+
+        Returns (date, item) pairs, newest first. Two queries.
+        """
+        from episodes.models import Episode
+        from posts.models import Post
+
+        episodes = (
+            Episode.objects.published()
+            .filter(
+                Q(chapters__person=self)
+                | Q(discussions__paper__authorships__person=self)
+                | Q(chapters__paper__authorships__person=self)
+            )
+            .distinct()
+            .order_by("-published_at")[:limit]
+        )
+        posts = (
+            Post.objects.published()
+            .filter(Q(papers__authorships__person=self) | Q(author=self))
+            .distinct()
+            .order_by("-published_at")[:limit]
+        )
+        mentions = [(e.published_at, e) for e in episodes] + [(p.published_at, p) for p in posts]
+        mentions.sort(key=lambda pair: pair[0], reverse=True)
+        return mentions[:limit]
+
+
+class Organization(models.Model):
+    """A university, company, lab or institute people are affiliated with."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University"
+        COMPANY = "company", "Company"
+        LAB = "lab", "Lab"
+        INSTITUTE = "institute", "Institute"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    homepage = models.URLField(blank=True)
+    openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Organization, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class Affiliation(models.Model):
+    """A person's position at an organization, current or past."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    title = models.CharField(max_length=200, blank=True, help_text='Like "Associate Professor".')
+    is_current = models.BooleanField("current", default=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_current", "-start_year", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "title"], name="unique_affiliation"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="affiliation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        position = f"{self.title}, " if self.title else ""
+        return f"{self.person}: {position}{self.organization}"

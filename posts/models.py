@@ -1,0 +1,81 @@
+"""Editorial essays, and the hindsight verdicts added to them later."""
+
+import math
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+
+WORDS_PER_MINUTE = 200
+# A word is a run of letters or digits, allowing inner apostrophes and hyphens ("don't",
+# "post-training"); Markdown punctuation, URLs' slashes and list markers are not words.
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+class Verdict(models.TextChoices):
+    EXPECTED = "expected", "As expected"
+    WRONG = "wrong", "Wrong"
+    STILL_HAPPENING = "still_happening", "Still happening"
+
+
+class Post(Publishable):
+    """An essay by the editors, with an optional verdict in hindsight."""
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    dek = models.CharField(
+        "standfirst", max_length=300, blank=True, help_text="One sentence under the title."
+    )
+    body = models.TextField(help_text="In Markdown.")
+    papers = models.ManyToManyField(
+        "papers.Paper", related_name="posts", blank=True, help_text="Papers the post discusses."
+    )
+    tags = TaggableManager(blank=True)
+    hindsight_verdict = models.CharField(
+        "verdict", max_length=16, choices=Verdict.choices, blank=True
+    )
+    hindsight_note = models.TextField("note", blank=True)
+    hindsight_date = models.DateField("date of the verdict", null=True, blank=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            published_needs_date_constraint("post_published_needs_date"),
+            models.CheckConstraint(
+                condition=models.Q(hindsight_verdict="") | models.Q(hindsight_date__isnull=False),
+                name="hindsight_verdict_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("posts:detail", args=[self.slug])
+
+    def word_count(self):
+        return len(WORD.findall(self.body))
+
+    def reading_time(self):
+        """Minutes to read the body, rounded up; at least one."""
+        return max(1, math.ceil(self.word_count() / WORDS_PER_MINUTE))
+
+    def has_hindsight(self):
+        return bool(self.hindsight_verdict)
+
+    def clean(self):
+        super().clean()
+        if self.hindsight_verdict and not self.hindsight_date:
+            raise ValidationError({"hindsight_date": "Say when the verdict was given."})
+        if (self.hindsight_note or self.hindsight_date) and not self.hindsight_verdict:
+            raise ValidationError({"hindsight_verdict": "Choose the verdict the note explains."})
