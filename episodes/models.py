@@ -1,10 +1,11 @@
 """The show, its episodes, and what happens in them: chapters, appearances, papers discussed."""
 
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -63,9 +64,7 @@ class EpisodeQuerySet(PublishableQuerySet):
     def with_people(self):
         """Preload what an episode list shows: show, guests and hosts, tags."""
         return self.select_related("show").prefetch_related(
-            models.Prefetch(
-                "appearances", queryset=Appearance.objects.select_related("person")
-            ),
+            models.Prefetch("appearances", queryset=Appearance.objects.select_related("person")),
             "tags",
         )
 
@@ -95,9 +94,7 @@ class Episode(Publishable):
         help_text="Show notes, in Markdown. A pasted timeline (00:00 — Intro ...) becomes "
         "the chapters when the episode is saved without any.",
     )
-    audio_url = models.URLField(
-        "audio URL", max_length=500, blank=True, validators=[HTTP_URL]
-    )
+    audio_url = models.URLField("audio URL", max_length=500, blank=True, validators=[HTTP_URL])
     audio_size = models.PositiveBigIntegerField(
         "audio size", null=True, blank=True, help_text="In bytes, as podcast feeds require."
     )
@@ -143,12 +140,82 @@ class Episode(Publishable):
     def duration_display(self):
         return format_duration(self.duration)
 
+    def guests(self):
+        """Guest appearances in order (no query when `appearances__person` is prefetched)."""
+        return [a for a in self.appearances.all() if a.role == Appearance.Role.GUEST]
+
+    def hosts(self):
+        return [a for a in self.appearances.all() if a.role == Appearance.Role.HOST]
+
+    @transaction.atomic
+    def chapters_from_description(self):
+        """Turn a timeline pasted in the description into this episode's chapters.
+
+        Chapters at a start time that already exists keep their links to papers and
+        people (only the title is updated); chapters the timeline no longer has are
+        removed. The description keeps only its prose and the music credits move to their
+        own field, so that running it again finds no timeline and changes nothing.
+        Returns a `ChapterSync` saying what happened, with what the parser skipped.
+        """
+        from episodes.timeline import parse_timeline
+
+        timeline = parse_timeline(self.description)
+        sync = ChapterSync(skipped=list(timeline.skipped))
+        if not timeline.found:
+            return sync
+        existing = {chapter.start: chapter for chapter in self.chapters.all()}
+        for parsed in timeline.chapters:
+            if self.duration is not None and parsed.start >= self.duration:
+                sync.skipped.append(
+                    f'Skipped "{format_timestamp(parsed.start)} {parsed.title}": it starts '
+                    f"after the episode ends ({format_timestamp(self.duration)})."
+                )
+                continue
+            chapter = existing.pop(parsed.start, None)
+            if chapter is None:
+                chapter = Chapter.objects.create(
+                    episode=self, start=parsed.start, title=parsed.title[:300]
+                )
+                sync.created.append(chapter)
+            elif chapter.title != parsed.title[:300]:
+                chapter.title = parsed.title[:300]
+                chapter.save(update_fields=["title"])
+                sync.updated.append(chapter)
+            else:
+                sync.unchanged.append(chapter)
+        sync.deleted = sorted(existing.values(), key=lambda chapter: chapter.start)
+        Chapter.objects.filter(pk__in=[chapter.pk for chapter in sync.deleted]).delete()
+        self.description = timeline.prose
+        if timeline.music_credits:
+            self.music_credits = "\n".join(timeline.music_credits)
+        self.save(update_fields=["description", "music_credits", "updated_at"])
+        return sync
+
     def clean(self):
         super().clean()
         if self.audio_url and not self.audio_size:
             raise ValidationError(
                 {"audio_size": "Podcast apps need the audio file's size in bytes."}
             )
+
+
+@dataclass
+class ChapterSync:
+    """What `Episode.chapters_from_description()` did."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    deleted: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+
+    @property
+    def chapters(self):
+        return sorted(self.created + self.updated + self.unchanged, key=lambda c: c.start)
+
+    @property
+    def found(self):
+        return bool(self.chapters)
 
 
 class Appearance(models.Model):
@@ -215,11 +282,11 @@ class Chapter(models.Model):
     def __str__(self):
         return f"{self.timestamp()} {self.title}"
 
-    def timestamp(self):
-        return format_timestamp(self.start)
-
     def get_absolute_url(self):
         return f"{self.episode.get_absolute_url()}?t={self.timestamp()}"
+
+    def timestamp(self):
+        return format_timestamp(self.start)
 
     def clean(self):
         super().clean()
@@ -237,9 +304,7 @@ class Discussion(models.Model):
     """A paper discussed in an episode, optionally at a given chapter."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="discussions")
-    paper = models.ForeignKey(
-        "papers.Paper", on_delete=models.CASCADE, related_name="discussions"
-    )
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="discussions")
     chapter = models.ForeignKey(
         Chapter,
         on_delete=models.SET_NULL,

@@ -50,7 +50,9 @@ class Paper(models.Model):
             models.UniqueConstraint(
                 fields=["arxiv_id"], condition=~models.Q(arxiv_id=""), name="unique_arxiv_id"
             ),
-            models.UniqueConstraint(fields=["doi"], condition=~models.Q(doi=""), name="unique_doi"),
+            models.UniqueConstraint(
+                fields=["doi"], condition=~models.Q(doi=""), name="unique_doi"
+            ),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_
 WORDS_PER_MINUTE = 200
 # A word is a run of letters or digits, allowing inner apostrophes and hyphens ("don't",
 # "post-training"); Markdown punctuation, URLs' slashes and list markers are not words.
-WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 
 
 class Verdict(models.TextChoices):

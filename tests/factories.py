@@ -115,9 +115,7 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
         draft = factory.Trait(status=Status.DRAFT, published_at=None)
         scheduled = factory.Trait(
             status=Status.SCHEDULED,
-            published_at=factory.LazyFunction(
-                lambda: timezone.now() + datetime.timedelta(days=7)
-            ),
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7)),
         )
 
 

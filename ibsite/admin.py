@@ -1,0 +1,66 @@
+"""Admin pieces shared by everything editors publish (episodes and posts)."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from ibsite.publishing import Status
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Live, scheduled or draft: what a visitor sees right now, not just the stored status."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.exclude(status=Status.DRAFT).filter(published_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(status=Status.DRAFT)
+        return queryset
+
+
+class PublishedYearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        dates = model_admin.model.objects.exclude(published_at=None).dates(
+            "published_at", "year", order="DESC"
+        )
+        return [(str(date.year), str(date.year)) for date in dates]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(published_at__year=int(self.value()))
+        return queryset
+
+
+class PublishingActionsMixin:
+    """The "state" column and the publish / unpublish actions."""
+
+    actions = ["publish_now", "unpublish"]
+
+    @admin.display(description="State", ordering="published_at")
+    def state(self, obj):
+        if obj.is_published():
+            return "Live"
+        if obj.is_scheduled():
+            return f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}"
+        return "Draft"
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        changed = queryset.publish_now()
+        self.message_user(request, f"Published {changed} now.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = queryset.unpublish()
+        self.message_user(request, f"Moved {changed} back to draft.", messages.SUCCESS)

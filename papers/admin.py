@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+
+from papers.models import Authorship, Citation, Paper
+
+
+class AuthorshipFormSet(forms.BaseInlineFormSet):
+    """Number the byline from the rows' order when the editor leaves positions blank."""
+
+    def clean(self):
+        forms_kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form) and hasattr(form, "cleaned_data")
+        ]
+        taken = {form.cleaned_data.get("order") for form in forms_kept} - {None}
+        position = max(taken, default=0)
+        for form in forms_kept:
+            if form.cleaned_data.get("person") and not form.cleaned_data.get("order"):
+                position += 1
+                form.cleaned_data["order"] = form.instance.order = position
+        super().clean()
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    formset = AuthorshipFormSet
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["order", "person"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["order"].required = False
+        formset.form.base_fields["order"].help_text = "Leave blank to number in row order."
+        return formset
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fk_name = "citing"
+    extra = 0
+    autocomplete_fields = ["cited"]
+    verbose_name = "reference"
+    verbose_name_plural = "references (papers this one cites)"
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Paper.objects.exclude(year=None).order_by("-year").values_list("year", flat=True)
+        return [(year, year) for year in dict.fromkeys(years)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(year=self.value()) if self.value() else queryset
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "venue", "byline", "episode_count", "cited_by_count"]
+    list_filter = [YearFilter, "tags"]
+    search_fields = ["title", "arxiv_id", "doi", "authorships__person__name", "venue"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AuthorshipInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "year", "published_on", "venue", "tags"]}),
+        ("For listeners", {"fields": ["summary", "abstract"]}),
+        (
+            "Identifiers and links",
+            {"fields": ["arxiv_id", "doi", "url", "openalex_id", "semantic_scholar_id"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                episode_total=Count("discussions", distinct=True),
+                cited_by_total=Count("citations_received", distinct=True),
+            )
+            .prefetch_related("authorships__person")
+        )
+
+    @admin.display(description="Authors")
+    def byline(self, paper):
+        names = [authorship.person.name for authorship in paper.authorships.all()]
+        return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
+
+    @admin.display(description="Episodes", ordering="episode_total")
+    def episode_count(self, paper):
+        return paper.episode_total
+
+    @admin.display(description="Cited by", ordering="cited_by_total")
+    def cited_by_count(self, paper):
+        return paper.cited_by_total
