@@ -8,6 +8,7 @@ from ibsite.admin import PublishedYearFilter, PublishingActionsMixin, StateFilte
 
 @admin.register(Show)
 class ShowAdmin(admin.ModelAdmin):
+    ordering = ["title"]
     list_display = ["title", "language", "owner_name", "episode_count"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["hosts"]
@@ -70,6 +71,7 @@ class DiscussionInline(admin.TabularInline):
 
 @admin.register(Episode)
 class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
+    ordering = ["-published_at", "-pk"]
     list_display = [
         "title",
         "number",

@@ -4,15 +4,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ibsite.durations import format_duration, format_timestamp
+from ibsite.fields import WebURLField
 from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
-
-HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// URL.")
 
 
 class Show(models.Model):
@@ -36,7 +34,7 @@ class Show(models.Model):
     copyright = models.CharField(max_length=255, blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
     owner_email = models.EmailField(blank=True)
-    website = models.URLField(blank=True, validators=[HTTP_URL])
+    website = WebURLField(blank=True)
     podcast_guid = models.UUIDField(
         "podcast GUID",
         null=True,
@@ -94,7 +92,7 @@ class Episode(Publishable):
         help_text="Show notes, in Markdown. A pasted timeline (00:00 — Intro ...) becomes "
         "the chapters when the episode is saved without any.",
     )
-    audio_url = models.URLField("audio URL", max_length=500, blank=True, validators=[HTTP_URL])
+    audio_url = WebURLField("audio URL", max_length=500, blank=True)
     audio_size = models.PositiveBigIntegerField(
         "audio size", null=True, blank=True, help_text="In bytes, as podcast feeds require."
     )
@@ -290,7 +288,9 @@ class Chapter(models.Model):
 
     def clean(self):
         super().clean()
-        duration = self.episode.duration if self.episode_id else None
+        # On an episode's add form the episode has no id yet, but the form attached it.
+        has_episode = self.episode_id or Chapter.episode.is_cached(self)
+        duration = self.episode.duration if has_episode else None
         if duration is not None and self.start >= duration:
             raise ValidationError(
                 {

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from ibsite.fields import WebURLField
 from ibsite.text import unique_slug
 
 ARXIV_ID = RegexValidator(
@@ -26,7 +27,7 @@ class Paper(models.Model):
     summary = models.TextField(blank=True, help_text="The editors' summary, for listeners.")
     arxiv_id = models.CharField("arXiv id", max_length=40, blank=True, validators=[ARXIV_ID])
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[DOI])
-    url = models.URLField("URL", blank=True, help_text="Where to read it, if not arXiv or DOI.")
+    url = WebURLField("URL", blank=True, help_text="Where to read it, if not arXiv or DOI.")
     openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
     semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=64, blank=True)
     authors = models.ManyToManyField(

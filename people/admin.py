@@ -13,6 +13,8 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    # Explicit: querysets with counts drop Meta.ordering, and autocomplete needs an order.
+    ordering = ["name"]
     list_display = ["name", "is_host", "current_positions", "appearance_count", "paper_count"]
     list_filter = ["is_host", "affiliations__organization", "topics"]
     search_fields = ["name", "bio", "affiliations__organization__name"]
@@ -39,9 +41,7 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.display(description="Current positions")
     def current_positions(self, person):
-        return ", ".join(
-            str(a.organization) for a in person.affiliations.all() if a.is_current
-        )
+        return ", ".join(str(a.organization) for a in person.affiliations.all() if a.is_current)
 
     @admin.display(description="Episodes", ordering="appearance_total")
     def appearance_count(self, person):
@@ -54,6 +54,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "kind", "people_count"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from ibsite.fields import WebURLField
 from ibsite.text import name_key, unique_slug
 
 
@@ -35,7 +36,7 @@ class Person(models.Model):
         help_text="The name folded for matching (lower case, no accents); set on save.",
     )
     bio = models.TextField(blank=True, help_text="A short biography (a paragraph).")
-    homepage = models.URLField(blank=True)
+    homepage = WebURLField(blank=True)
     photo = models.ImageField(upload_to="people/", blank=True)
     is_host = models.BooleanField("host", default=False, help_text="One of the show's hosts.")
     openalex_id = models.CharField(
@@ -179,7 +180,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
-    homepage = models.URLField(blank=True)
+    homepage = WebURLField(blank=True)
     openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
 
     class Meta:

@@ -14,6 +14,12 @@ from people.models import Affiliation, Organization, Person
 from posts.models import Post
 
 
+def add_tags(obj, create, extracted, **kwargs):
+    """`tags=["a", "b"]` on any factory of a model with a TaggableManager."""
+    if create and extracted:
+        obj.tags.add(*extracted)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -101,6 +107,7 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Episode
+        skip_postgeneration_save = True
 
     show = factory.SubFactory(ShowFactory)
     title = factory.Sequence(lambda n: f"Episode {n}")
@@ -110,6 +117,8 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     duration = 3600
     audio_url = factory.LazyAttribute(lambda e: f"https://media.example.com/{e.slug}.mp3")
     audio_size = 1_000_000
+
+    tags = factory.PostGeneration(add_tags)
 
     class Params:
         draft = factory.Trait(status=Status.DRAFT, published_at=None)
@@ -149,10 +158,18 @@ class DiscussionFactory(factory.django.DjangoModelFactory):
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Post {n}")
     slug = factory.Sequence(lambda n: f"post-{n}")
     body = "Everything is converging to the same thing."
+    tags = factory.PostGeneration(add_tags)
+
+    @factory.post_generation
+    def papers(post, create, extracted, **kwargs):
+        if create and extracted:
+            post.papers.set(extracted)
+
     status = Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 

@@ -1,0 +1,381 @@
+"""The editors' admin: every page renders, permissions, actions, validation, query budgets."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from episodes.models import Chapter, Episode
+from ibsite.editors import EDITORS_GROUP
+from ibsite.publishing import Status
+from papers.models import Authorship
+from tests.factories import (
+    AffiliationFactory,
+    AppearanceFactory,
+    AuthorshipFactory,
+    ChapterFactory,
+    CitationFactory,
+    DiscussionFactory,
+    EpisodeFactory,
+    PaperFactory,
+    PersonFactory,
+    PostFactory,
+    ShowFactory,
+)
+
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label not in {"auth"}]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def content(db):
+    """One of everything, linked, so that every change page has something to show."""
+    episode = EpisodeFactory(title="After Math Falls", tags=["reasoning"])
+    chapter = ChapterFactory(episode=episode, start=60, title="Lean and Mathlib")
+    person = PersonFactory(name="Julia Kempe")
+    AffiliationFactory(person=person)
+    AppearanceFactory(episode=episode, person=person)
+    paper = PaperFactory(title="The Platonic Representation Hypothesis")
+    AuthorshipFactory(paper=paper, person=person, order=1)
+    CitationFactory(cited=paper)
+    DiscussionFactory(episode=episode, paper=paper, chapter=chapter)
+    PostFactory(papers=[paper])
+    return episode
+
+
+def test_the_editors_group_is_created_by_migrations(db):
+    group = Group.objects.get(name=EDITORS_GROUP)
+    apps = set(group.permissions.values_list("content_type__app_label", flat=True))
+    assert apps == {"episodes", "people", "papers", "posts", "taggit"}
+
+
+def test_editors_cannot_manage_users(db):
+    group = Group.objects.get(name=EDITORS_GROUP)
+    assert not group.permissions.filter(content_type__app_label="auth").exists()
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)
+def test_every_list_add_and_change_page_renders_for_an_editor(editor_client, content, model):
+    obj = model._default_manager.first()
+    assert obj is not None, f"the content fixture should make a {model._meta.label}"
+    for url in [
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", obj.pk),
+    ]:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_admin_index_lists_the_content_for_an_editor(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    for name in ["Shows", "Episodes", "People", "Organizations", "Papers", "Posts", "Tags"]:
+        assert name in response.text
+
+
+def test_an_editor_cannot_open_user_management(editor_client):
+    assert editor_client.get(admin_url(User, "changelist")).status_code == 403
+    assert editor_client.get(admin_url(Group, "changelist")).status_code == 403
+
+
+def test_a_signed_in_listener_cannot_open_the_admin(client, listener):
+    client.force_login(listener)
+    response = client.get(admin_url(Episode, "changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_outside_the_editors_group_cannot_edit_content(client, listener):
+    listener.is_staff = True
+    listener.save()
+    client.force_login(listener)
+    assert client.get(admin_url(Episode, "changelist")).status_code == 403
+
+
+def test_the_episode_list_shows_state_guests_and_chapters(editor_client, content):
+    EpisodeFactory(title="Not Yet", draft=True)
+    EpisodeFactory(title="Next Week", scheduled=True)
+    response = editor_client.get(admin_url(Episode, "changelist"))
+    assert "Julia Kempe" in response.text
+    assert "Live" in response.text
+    assert "Draft" in response.text
+    assert "Scheduled for" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "hidden"),
+    [
+        ("state=draft", "Not Yet", "After Math Falls"),
+        ("state=live", "After Math Falls", "Not Yet"),
+        ("q=Kempe", "After Math Falls", "Not Yet"),
+        ("tags__id__exact=999999", "0 episodes", "After Math Falls"),
+    ],
+)
+def test_the_episode_list_filters_and_searches(editor_client, content, query, expected, hidden):
+    EpisodeFactory(title="Not Yet", draft=True)
+    response = editor_client.get(admin_url(Episode, "changelist") + "?" + query)
+    assert response.status_code == 200
+    assert expected in response.text
+    assert f">{hidden}<" not in response.text
+
+
+def test_the_year_filter_lists_years_with_episodes(editor_client, content):
+    year = content.published_at.year
+    response = editor_client.get(admin_url(Episode, "changelist") + f"?year={year}")
+    assert response.status_code == 200
+    assert "After Math Falls" in response.text
+
+
+@pytest.mark.parametrize("model", [Episode, Authorship.paper.field.related_model])
+def test_list_pages_make_the_same_queries_for_1_and_for_30_rows(
+    editor_client, django_assert_max_num_queries, model
+):
+    def build(count):
+        for _ in range(count):
+            if model is Episode:
+                episode = EpisodeFactory()
+                AppearanceFactory(episode=episode)
+                ChapterFactory(episode=episode)
+            else:
+                AuthorshipFactory(order=1)
+
+    build(1)
+    editor_client.get(admin_url(model, "changelist"))  # warm caches (content types, session)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one_row:
+        editor_client.get(admin_url(model, "changelist"))
+    build(29)
+    with django_assert_max_num_queries(len(one_row)):
+        response = editor_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+
+
+def test_publish_now_publishes_the_selected_drafts(editor_client):
+    draft = EpisodeFactory(draft=True)
+    other = EpisodeFactory(draft=True)
+    response = editor_client.post(
+        admin_url(Episode, "changelist"),
+        {"action": "publish_now", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "Published 1 now." in response.text
+    draft.refresh_from_db()
+    other.refresh_from_db()
+    assert draft.is_published()
+    assert not other.is_published()
+
+
+def test_unpublish_moves_episodes_back_to_draft(editor_client):
+    episode = EpisodeFactory()
+    editor_client.post(
+        admin_url(Episode, "changelist"),
+        {"action": "unpublish", "_selected_action": [episode.pk]},
+    )
+    episode.refresh_from_db()
+    assert episode.status == Status.DRAFT
+    assert not Episode.objects.published().exists()
+
+
+def test_post_actions_publish_and_unpublish(editor_client):
+    from posts.models import Post
+
+    post = PostFactory(draft=True)
+    editor_client.post(
+        admin_url(Post, "changelist"), {"action": "publish_now", "_selected_action": [post.pk]}
+    )
+    assert Post.objects.published().filter(pk=post.pk).exists()
+
+
+def test_reparse_shows_what_it_parsed_and_makes_the_chapters(editor_client):
+    episode = EpisodeFactory(
+        description="We talk.\nTimeline:\n00:00 Intro\n01:05 Lean and Mathlib\n"
+        '09:99 Broken\nMusic:\n"Kid Kodi" - Blue Dot Sessions'
+    )
+    response = editor_client.post(
+        admin_url(Episode, "changelist"),
+        {"action": "reparse_chapters", "_selected_action": [episode.pk]},
+    )
+    assert response.status_code == 200
+    assert "Lean and Mathlib" in response.text
+    assert "01:05" in response.text
+    assert list(episode.chapters.values_list("start", "title")) == [
+        (0, "Intro"),
+        (65, "Lean and Mathlib"),
+    ]
+    episode.refresh_from_db()
+    assert episode.description == "We talk."
+    assert "Kid Kodi" in episode.music_credits
+
+
+def test_reparse_says_when_there_is_no_timeline(editor_client):
+    episode = EpisodeFactory(description="Just prose.")
+    ChapterFactory(episode=episode, start=0, title="Kept")
+    response = editor_client.post(
+        admin_url(Episode, "changelist"),
+        {"action": "reparse_chapters", "_selected_action": [episode.pk]},
+    )
+    assert "No timeline in the description" in response.text
+    assert episode.chapters.get().title == "Kept"
+
+
+def episode_form(show, **overrides):
+    """The POST data of the episode add form, with empty inlines."""
+    data = {
+        "show": show.pk,
+        "title": "Reasoning Models and Planning",
+        "slug": "reasoning-models-and-planning",
+        "episode_type": "full",
+        "status": "published",
+        "published_at_0": "2026-04-29",
+        "published_at_1": "10:00:00",
+        "guid": "b5a7f7a8-1d2c-4e0f-9a51-6f1e2c3d4b5a",
+        "audio_url": "https://media.example.com/ep.mp3",
+        "audio_size": "1000",
+        "audio_type": "audio/mpeg",
+        "duration": "4320",
+        "description": "",
+        "tags": "reasoning, planning",
+    }
+    for prefix in ["appearances", "chapters", "discussions"]:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_an_editor_adds_an_episode_with_a_guest_and_a_chapter(editor_client, db):
+    show = ShowFactory()
+    guest = PersonFactory(name="Rao Kambhampati")
+    data = episode_form(
+        show,
+        **{
+            "appearances-TOTAL_FORMS": "1",
+            "appearances-0-person": guest.pk,
+            "appearances-0-role": "guest",
+            "appearances-0-affiliation": "Arizona State",
+            "appearances-0-order": "0",
+            "chapters-TOTAL_FORMS": "1",
+            "chapters-0-start": "12",
+            "chapters-0-title": "Intros",
+        },
+    )
+    response = editor_client.post(admin_url(Episode, "add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    episode = Episode.objects.get(slug="reasoning-models-and-planning")
+    assert episode.appearances.get().affiliation == "Arizona State"
+    assert episode.chapters.get().title == "Intros"
+    assert set(episode.tags.names()) == {"reasoning", "planning"}
+
+
+def test_a_pasted_timeline_becomes_chapters_when_saving_a_new_episode(editor_client, db):
+    data = episode_form(
+        ShowFactory(),
+        description="Rao on planning. Timeline(00:12) Intros(01:32) Defining reasoning",
+    )
+    response = editor_client.post(admin_url(Episode, "add"), data, follow=True)
+    assert "Made 2 chapters from the timeline" in response.text
+    episode = Episode.objects.get()
+    assert [c.title for c in episode.chapters.all()] == ["Intros", "Defining reasoning"]
+    assert episode.description == "Rao on planning."
+
+
+def test_the_add_form_refuses_a_non_http_audio_url_and_keeps_what_was_typed(editor_client, db):
+    data = episode_form(ShowFactory(), audio_url="ftp://media.example.com/ep.mp3")
+    response = editor_client.post(admin_url(Episode, "add"), data)
+    assert response.status_code == 200
+    assert "Enter an http:// or https:// URL." in response.text
+    assert "Reasoning Models and Planning" in response.text
+    assert not Episode.objects.exists()
+
+
+def test_the_add_form_refuses_a_chapter_after_the_end(editor_client, db):
+    data = episode_form(
+        ShowFactory(),
+        duration="600",
+        **{
+            "chapters-TOTAL_FORMS": "1",
+            "chapters-0-start": "900",
+            "chapters-0-title": "Too late",
+        },
+    )
+    response = editor_client.post(admin_url(Episode, "add"), data)
+    assert response.status_code == 200
+    assert "after the episode ends (10:00)" in response.text
+    assert not Episode.objects.exists()
+
+
+def test_the_add_form_refuses_two_chapters_at_the_same_start(editor_client, db):
+    data = episode_form(
+        ShowFactory(),
+        **{
+            "chapters-TOTAL_FORMS": "2",
+            "chapters-0-start": "60",
+            "chapters-0-title": "One",
+            "chapters-1-start": "60",
+            "chapters-1-title": "Two",
+        },
+    )
+    response = editor_client.post(admin_url(Episode, "add"), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data" in response.text
+    assert not Chapter.objects.exists()
+
+
+def test_authors_are_numbered_in_row_order_when_positions_are_blank(editor_client, db):
+    from papers.models import Paper
+
+    first, second = PersonFactory(name="Minyoung Huh"), PersonFactory(name="Brian Cheung")
+    data = {
+        "title": "The Platonic Representation Hypothesis",
+        "slug": "platonic",
+        "year": "2024",
+        "tags": "",
+        "authorships-TOTAL_FORMS": "2",
+        "authorships-INITIAL_FORMS": "0",
+        "authorships-MIN_NUM_FORMS": "0",
+        "authorships-MAX_NUM_FORMS": "1000",
+        "authorships-0-person": first.pk,
+        "authorships-0-order": "",
+        "authorships-1-person": second.pk,
+        "authorships-1-order": "",
+        "citations_made-TOTAL_FORMS": "0",
+        "citations_made-INITIAL_FORMS": "0",
+        "citations_made-MIN_NUM_FORMS": "0",
+        "citations_made-MAX_NUM_FORMS": "1000",
+    }
+    response = editor_client.post(admin_url(Paper, "add"), data)
+    assert response.status_code == 302
+    paper = Paper.objects.get()
+    assert paper.ordered_authors() == [first, second]
+
+
+def test_autocomplete_finds_people_for_an_editor(editor_client, db):
+    PersonFactory(name="Phillip Isola")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "episodes",
+            "model_name": "appearance",
+            "field_name": "person",
+            "term": "isola",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Phillip Isola"]
+
+
+def test_view_on_site_links_to_the_public_page(editor_client, content):
+    response = editor_client.get(admin_url(Episode, "change", content.pk))
+    assert "View on site" in response.text
