@@ -1,0 +1,78 @@
+"""Settings come from the environment, fail loudly when unsafe, and pass the deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.templatetags.static import static
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7#kq!v2$w9@zr4%tp8^ym1&bn6*cd3(ef5)gh0-ij_kl+mn=op[qr]st{uv}wx|yz",
+    "ALLOWED_HOSTS": "informationbottleneck.example",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, env):
+    """Run manage.py in a fresh process with exactly the given environment."""
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "ibsite.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_outside_debug():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_uses_a_development_key_when_none_is_given():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env={"DEBUG": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
+
+
+def test_a_malformed_boolean_fails_loudly():
+    result = manage("check", env={**PRODUCTION_ENV, "DEBUG": "maybe"})
+    assert result.returncode != 0
+
+
+def test_postgres_urls_get_persistent_checked_connections():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["django.db.backends.postgresql", "600", "True"]
+
+
+def test_static_files_are_served_hashed_and_compressed(client):
+    url = static("css/site.css")
+    assert url != "/static/css/site.css", "the manifest should give the file a hashed name"
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]
