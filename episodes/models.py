@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from ibsite.durations import format_duration, format_timestamp
 from ibsite.fields import WebURLField
 from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+from ibsite.text import unique_slug
 
 
 class Show(models.Model):
@@ -124,13 +125,28 @@ class Episode(Publishable):
         constraints = [
             published_needs_date_constraint("episode_published_needs_date"),
             models.UniqueConstraint(
-                fields=["show", "season", "number"], name="unique_episode_number"
+                fields=["show", "season", "number"],
+                name="unique_episode_number",
+                violation_error_message="Another episode of this season has that number.",
+            ),
+            # NULLs are distinct in a unique index, so the rule above says nothing about a
+            # show without seasons; this one does.
+            models.UniqueConstraint(
+                fields=["show", "number"],
+                condition=models.Q(season__isnull=True),
+                name="unique_episode_number_without_season",
+                violation_error_message="Another episode of this show has that number.",
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"], name="episode_public_idx")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Episode, self.title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("episodes:detail", args=[self.slug])

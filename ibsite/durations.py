@@ -27,7 +27,7 @@ def format_timestamp(seconds):
 def parse_timestamp(text):
     """Seconds from "58", "58:00", "1:18:00" or "01:18:00"; None when it isn't one."""
     parts = text.strip().split(":")
-    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+    if not 1 <= len(parts) <= 3 or not all(p.isdecimal() for p in parts):
         return None
     values = [int(p) for p in parts]
     if any(v >= 60 for v in values[1:]):

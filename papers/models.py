@@ -49,10 +49,16 @@ class Paper(models.Model):
         ordering = ["-year", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["arxiv_id"], condition=~models.Q(arxiv_id=""), name="unique_arxiv_id"
+                fields=["arxiv_id"],
+                condition=~models.Q(arxiv_id=""),
+                name="unique_arxiv_id",
+                violation_error_message="Another paper has this arXiv id.",
             ),
             models.UniqueConstraint(
-                fields=["doi"], condition=~models.Q(doi=""), name="unique_doi"
+                fields=["doi"],
+                condition=~models.Q(doi=""),
+                name="unique_doi",
+                violation_error_message="Another paper has this DOI.",
             ),
         ]
 

@@ -9,11 +9,14 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+from ibsite.text import unique_slug
 
 WORDS_PER_MINUTE = 200
 # A word is a run of letters or digits, allowing inner apostrophes and hyphens ("don't",
-# "post-training"); Markdown punctuation, URLs' slashes and list markers are not words.
+# "post-training"); Markdown punctuation and list bullets are not words.
 WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+# Not prose: link addresses and the numbers of ordered list items.
+NOT_WORDS = re.compile(r"\bhttps?://\S+|^\s*\d+[.)]\s", re.MULTILINE)
 
 
 class Verdict(models.TextChoices):
@@ -60,11 +63,16 @@ class Post(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("posts:detail", args=[self.slug])
 
     def word_count(self):
-        return len(WORD.findall(self.body))
+        return len(WORD.findall(NOT_WORDS.sub(" ", self.body)))
 
     def reading_time(self):
         """Minutes to read the body, rounded up; at least one."""
