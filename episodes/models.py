@@ -201,7 +201,7 @@ class Episode(Publishable):
         Chapter.objects.filter(pk__in=[chapter.pk for chapter in sync.deleted]).delete()
         self.description = timeline.prose
         if timeline.music_credits:
-            self.music_credits = "\n".join(timeline.music_credits)
+            self.music_credits = timeline.music_credits_text()
         self.save(update_fields=["description", "music_credits", "updated_at"])
         return sync
 

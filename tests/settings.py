@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ.setdefault("SITE_URL", "https://informationbottleneck.test")
 
 from ibsite.settings import *  # noqa: F403
 

@@ -1,0 +1,1 @@
+"""The demo content: content.json and the loader that puts it in the database."""

@@ -1,0 +1,408 @@
+"""The show, episodes, appearances, chapters and discussions (episodes/models.py)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from episodes.models import Appearance, Chapter, Episode
+from tests.factories import (
+    AppearanceFactory,
+    ChapterFactory,
+    DiscussionFactory,
+    EpisodeFactory,
+    PaperFactory,
+    PersonFactory,
+    ShowFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# The show
+
+
+def test_a_show_reads_as_its_title():
+    assert str(ShowFactory()) == "The Information Bottleneck"
+
+
+def test_a_show_lists_its_categories_with_their_subcategories():
+    show = ShowFactory.build(
+        categories="Technology\nScience > Mathematics\n\n  Education >  Courses  \n> Orphan\n"
+    )
+    assert show.category_list() == [
+        ("Technology", None),
+        ("Science", "Mathematics"),
+        ("Education", "Courses"),
+    ]
+
+
+@pytest.mark.parametrize("categories", ["Science", "Science >", " Science > "])
+def test_a_category_without_a_subcategory_stands_alone(categories):
+    assert ShowFactory.build(categories=categories).category_list() == [("Science", None)]
+
+
+@pytest.mark.parametrize("categories", ["", "\n\n", " > Mathematics"])
+def test_a_show_without_categories_lists_none(categories):
+    assert ShowFactory.build(categories=categories).category_list() == []
+
+
+def test_a_shows_website_must_be_a_web_address():
+    show = ShowFactory(website="ftp://ftp.example.com/")
+    with pytest.raises(ValidationError) as error:
+        show.full_clean()
+    assert error.value.message_dict["website"] == ["Enter an http:// or https:// URL."]
+
+
+# Episodes
+
+
+def test_an_episode_reads_as_its_title_and_lives_at_its_slug():
+    episode = EpisodeFactory(title="Phillip Isola: Representations", slug="phillip-isola")
+    assert str(episode) == "Phillip Isola: Representations"
+    assert episode.get_absolute_url() == "/episodes/phillip-isola/"
+
+
+@pytest.mark.parametrize(
+    ("duration", "shown"), [(4500, "1h 15m"), (3540, "59 min"), (7200, "2h"), (None, "")]
+)
+def test_an_episode_shows_its_duration_at_a_glance(duration, shown):
+    assert EpisodeFactory.build(duration=duration).duration_display() == shown
+
+
+def test_an_episode_has_its_guests_and_hosts_in_order():
+    episode = EpisodeFactory()
+    second = AppearanceFactory(episode=episode, order=2)
+    host = AppearanceFactory(episode=episode, role=Appearance.Role.HOST)
+    first = AppearanceFactory(episode=episode, order=1)
+
+    assert episode.guests() == [first, second]
+    assert episode.hosts() == [host]
+
+
+def test_guests_and_hosts_cost_no_query_once_preloaded(django_assert_num_queries):
+    episode = EpisodeFactory()
+    AppearanceFactory(episode=episode)
+    AppearanceFactory(episode=episode, role=Appearance.Role.HOST)
+
+    episode = Episode.objects.with_people().get(pk=episode.pk)
+
+    with django_assert_num_queries(0):
+        names = [str(a.person) for a in episode.guests() + episode.hosts()]
+    assert len(names) == 2
+
+
+def test_an_episode_gets_a_guid_of_its_own():
+    first, second = EpisodeFactory(), EpisodeFactory()
+    assert first.guid and second.guid
+    assert first.guid != second.guid
+    assert Episode.objects.get(pk=first.pk).guid == str(first.guid)
+
+
+def test_an_episode_with_audio_needs_its_size():
+    episode = EpisodeFactory.build(audio_url="https://media.example.com/1.mp3", audio_size=None)
+    with pytest.raises(ValidationError) as error:
+        episode.clean()
+    assert error.value.message_dict["audio_size"] == [
+        "Podcast apps need the audio file's size in bytes."
+    ]
+
+
+def test_an_episode_without_audio_needs_no_size():
+    episode = EpisodeFactory.build(audio_url="", audio_size=None)
+    episode.clean()
+
+
+def test_an_episodes_audio_must_be_a_web_address():
+    episode = EpisodeFactory(audio_url="ftp://media.example.com/1.mp3")
+    with pytest.raises(ValidationError) as error:
+        episode.full_clean()
+    assert error.value.message_dict["audio_url"] == ["Enter an http:// or https:// URL."]
+
+
+def test_a_valid_episode_passes_full_clean():
+    EpisodeFactory().full_clean()
+
+
+def test_the_database_refuses_two_episodes_with_one_slug():
+    EpisodeFactory(slug="isola")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeFactory(slug="isola")
+
+
+def test_the_database_refuses_two_episodes_with_one_guid():
+    EpisodeFactory(guid="tag:example.com,2025:1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeFactory(guid="tag:example.com,2025:1")
+
+
+def test_the_database_refuses_two_episodes_with_one_number_in_a_season():
+    EpisodeFactory(season=1, number=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeFactory(season=1, number=5)
+
+
+def test_the_database_refuses_two_episodes_with_one_number_and_no_season():
+    EpisodeFactory(season=None, number=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EpisodeFactory(season=None, number=5)
+
+
+def test_an_episode_number_may_come_back_in_another_season_or_show():
+    EpisodeFactory(season=1, number=5)
+    EpisodeFactory(season=2, number=5)
+    EpisodeFactory(season=None, number=5)
+    EpisodeFactory(show=ShowFactory(title="Another Show", slug="another"), season=1, number=5)
+    assert Episode.objects.filter(number=5).count() == 4
+
+
+def test_many_episodes_may_go_without_a_number():
+    EpisodeFactory(number=None, episode_type=Episode.EpisodeType.TRAILER)
+    EpisodeFactory(number=None, episode_type=Episode.EpisodeType.BONUS)
+    EpisodeFactory(season=1, number=None)
+    EpisodeFactory(season=1, number=None)
+    assert Episode.objects.filter(number=None).count() == 4
+
+
+# Appearances
+
+
+def test_an_appearance_reads_as_person_affiliation_and_role():
+    person = PersonFactory(name="Yann LeCun")
+    assert str(AppearanceFactory(person=person)) == "Yann LeCun (NYU/Meta), guest"
+    host = AppearanceFactory(person=person, role=Appearance.Role.HOST, affiliation="")
+    assert str(host) == "Yann LeCun, host"
+
+
+def test_the_database_refuses_a_person_twice_in_one_role():
+    first = AppearanceFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AppearanceFactory(episode=first.episode, person=first.person)
+
+
+def test_a_person_may_be_host_and_guest_of_one_episode():
+    guest = AppearanceFactory()
+    host = AppearanceFactory(episode=guest.episode, person=guest.person, role=Appearance.Role.HOST)
+    assert host.pk
+
+
+# Chapters
+
+
+@pytest.mark.parametrize(("start", "timestamp"), [(0, "00:00"), (65, "01:05"), (3671, "1:01:11")])
+def test_a_chapter_has_a_timestamp(start, timestamp):
+    assert ChapterFactory.build(start=start).timestamp() == timestamp
+
+
+def test_a_chapter_reads_as_timestamp_and_title():
+    assert str(ChapterFactory(start=249, title="What makes a representation good")) == (
+        "04:09 What makes a representation good"
+    )
+
+
+def test_a_chapter_links_to_its_moment_in_the_episode():
+    chapter = ChapterFactory(episode=EpisodeFactory(slug="isola"), start=3671)
+    assert chapter.get_absolute_url() == "/episodes/isola/?t=1:01:11"
+
+
+def test_chapters_come_in_time_order():
+    episode = EpisodeFactory()
+    late = ChapterFactory(episode=episode, start=600)
+    early = ChapterFactory(episode=episode, start=0)
+    assert list(episode.chapters.all()) == [early, late]
+
+
+@pytest.mark.parametrize("start", [3600, 4000])
+def test_a_chapter_cannot_start_after_the_episode_ends(start):
+    chapter = ChapterFactory.build(episode=EpisodeFactory(duration=3600), start=start)
+    with pytest.raises(ValidationError) as error:
+        chapter.clean()
+    assert error.value.message_dict["start"] == [
+        f"Starts at {chapter.timestamp()}, after the episode ends (1:00:00)."
+    ]
+
+
+def test_a_chapter_may_start_just_before_the_episode_ends():
+    ChapterFactory.build(episode=EpisodeFactory(duration=3600), start=3599).clean()
+
+
+def test_a_chapter_of_an_episode_of_unknown_length_may_start_anywhere():
+    ChapterFactory.build(episode=EpisodeFactory(duration=None), start=99999).clean()
+
+
+def test_a_chapter_of_an_episode_not_yet_saved_is_checked_against_its_duration():
+    chapter = Chapter(episode=Episode(duration=60), start=120, title="Too late")
+    with pytest.raises(ValidationError):
+        chapter.clean()
+
+
+def test_the_database_refuses_two_chapters_at_one_start():
+    first = ChapterFactory(start=60)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChapterFactory(episode=first.episode, start=60)
+
+
+def test_another_episode_may_have_a_chapter_at_the_same_start():
+    ChapterFactory(start=60)
+    assert ChapterFactory(start=60).pk
+
+
+# Discussions
+
+
+def test_a_discussion_reads_as_paper_in_episode():
+    discussion = DiscussionFactory(
+        paper=PaperFactory(title="Neural Thickets"), episode=EpisodeFactory(title="Isola")
+    )
+    assert str(discussion) == "Neural Thickets in Isola"
+
+
+def test_a_discussion_cannot_point_to_a_chapter_of_another_episode():
+    discussion = DiscussionFactory.build(episode=EpisodeFactory(), chapter=ChapterFactory())
+    with pytest.raises(ValidationError) as error:
+        discussion.clean()
+    assert error.value.message_dict["chapter"] == ["That chapter belongs to another episode."]
+
+
+def test_a_discussion_may_point_to_a_chapter_of_its_episode():
+    chapter = ChapterFactory()
+    DiscussionFactory.build(episode=chapter.episode, chapter=chapter).clean()
+
+
+def test_a_discussion_needs_no_chapter():
+    DiscussionFactory.build(episode=EpisodeFactory(), chapter=None).clean()
+
+
+def test_the_database_refuses_discussing_a_paper_twice_in_one_episode():
+    first = DiscussionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DiscussionFactory(episode=first.episode, paper=first.paper)
+
+
+def test_discussions_come_in_the_order_of_their_chapters():
+    episode = EpisodeFactory()
+    late = DiscussionFactory(episode=episode, chapter=ChapterFactory(episode=episode, start=900))
+    early = DiscussionFactory(episode=episode, chapter=ChapterFactory(episode=episode, start=60))
+    assert list(episode.discussions.all()) == [early, late]
+
+
+# Chapters from the description
+
+PROSE = "Phillip Isola joins us to talk about representation learning."
+DESCRIPTION = f'{PROSE}\nTimeline: 00:00 Intro\n01:00 Papers\nMusic:\n"Song" - Artist'
+
+
+def chapters_of(episode):
+    return [(chapter.start, chapter.title) for chapter in episode.chapters.all()]
+
+
+@pytest.fixture
+def episode():
+    return EpisodeFactory(description=DESCRIPTION, duration=3600, music_credits="")
+
+
+def test_a_timeline_in_the_description_becomes_chapters(episode):
+    sync = episode.chapters_from_description()
+
+    assert chapters_of(episode) == [(0, "Intro"), (60, "Papers")]
+    assert sync.found
+    assert [(c.start, c.title) for c in sync.created] == [(0, "Intro"), (60, "Papers")]
+    assert sync.updated == sync.deleted == sync.skipped == []
+
+
+def test_the_description_keeps_its_prose_and_the_credits_move_to_their_field(episode):
+    episode.chapters_from_description()
+
+    episode.refresh_from_db()
+    assert episode.description == PROSE
+    assert episode.music_credits == '"Song" - Artist'
+
+
+def test_making_chapters_again_changes_nothing(episode):
+    episode.chapters_from_description()
+    chapters = list(episode.chapters.values_list("pk", "start", "title"))
+
+    sync = episode.chapters_from_description()
+
+    assert not sync.found
+    assert list(episode.chapters.values_list("pk", "start", "title")) == chapters
+    episode.refresh_from_db()
+    assert (episode.description, episode.music_credits) == (PROSE, '"Song" - Artist')
+
+
+def test_a_retitled_chapter_keeps_its_links(episode):
+    episode.chapters_from_description()
+    papers_chapter = episode.chapters.get(start=60)
+    paper, person = PaperFactory(), PersonFactory()
+    papers_chapter.paper, papers_chapter.person = paper, person
+    papers_chapter.save()
+
+    episode.description = f"{PROSE}\nTimeline:\n00:00 Intro\n01:00 The papers we read"
+    sync = episode.chapters_from_description()
+
+    assert [c.pk for c in sync.updated] == [papers_chapter.pk]
+    assert [c.start for c in sync.unchanged] == [0]
+    papers_chapter.refresh_from_db()
+    assert papers_chapter.title == "The papers we read"
+    assert (papers_chapter.paper, papers_chapter.person) == (paper, person)
+
+
+def test_a_chapter_no_longer_in_the_timeline_is_removed(episode):
+    old = ChapterFactory(episode=episode, start=120, title="Cut in the edit")
+    discussion = DiscussionFactory(episode=episode, chapter=old)
+
+    sync = episode.chapters_from_description()
+
+    assert sync.deleted == [old]
+    assert chapters_of(episode) == [(0, "Intro"), (60, "Papers")]
+    discussion.refresh_from_db()
+    assert discussion.chapter is None  # the paper is still discussed, just not at a moment
+
+
+def test_a_timeline_chapter_starting_after_the_episode_ends_is_skipped_with_a_reason():
+    episode = EpisodeFactory(
+        duration=90,
+        description="Timeline:\n00:00 Intro\n01:00 Papers\n01:30 Outro\n05:00 Bloopers",
+    )
+
+    sync = episode.chapters_from_description()
+
+    assert chapters_of(episode) == [(0, "Intro"), (60, "Papers")]
+    assert sync.skipped == [
+        'Skipped "01:30 Outro": it starts after the episode ends (01:30).',
+        'Skipped "05:00 Bloopers": it starts after the episode ends (01:30).',
+    ]
+
+
+def test_an_episode_of_unknown_length_takes_every_chapter():
+    episode = EpisodeFactory(duration=None, description="Timeline:\n00:00 Intro\n2:00:00 Outro")
+    episode.chapters_from_description()
+    assert chapters_of(episode) == [(0, "Intro"), (7200, "Outro")]
+
+
+def test_what_the_timeline_parser_skipped_is_reported(episode):
+    episode.description = "Timeline:\n00:00 Intro\n00:00 Intro again\n01:00 Papers"
+
+    sync = episode.chapters_from_description()
+
+    assert chapters_of(episode) == [(0, "Intro"), (60, "Papers")]
+    assert len(sync.skipped) == 1
+    assert sync.skipped[0].startswith('Skipped "00:00 Intro again"')
+
+
+def test_a_description_without_a_timeline_leaves_the_chapters_alone():
+    episode = EpisodeFactory(description="Just prose, no timestamps.", music_credits="Old")
+    chapter = ChapterFactory(episode=episode)
+
+    sync = episode.chapters_from_description()
+
+    assert not sync.found
+    assert list(episode.chapters.all()) == [chapter]
+    episode.refresh_from_db()
+    assert (episode.description, episode.music_credits) == ("Just prose, no timestamps.", "Old")
+
+
+def test_the_chapters_of_a_sync_are_in_time_order(episode):
+    ChapterFactory(episode=episode, start=60, title="Papers")
+    sync = episode.chapters_from_description()
+    assert [(c.start, c.title) for c in sync.chapters] == [(0, "Intro"), (60, "Papers")]
+    assert [c.start for c in sync.unchanged] == [60]
