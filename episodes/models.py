@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -65,6 +66,23 @@ class EpisodeQuerySet(PublishableQuerySet):
         return self.select_related("show").prefetch_related(
             models.Prefetch("appearances", queryset=Appearance.objects.select_related("person")),
             "tags",
+        )
+
+    def for_detail(self):
+        """Preload everything the episode page shows, in a fixed number of queries."""
+        return self.with_people().prefetch_related(
+            models.Prefetch(
+                "chapters",
+                queryset=Chapter.objects.select_related("paper", "person").prefetch_related(
+                    "discussions__paper"
+                ),
+            ),
+            models.Prefetch(
+                "discussions",
+                queryset=Discussion.objects.select_related("paper", "chapter").prefetch_related(
+                    "paper__authorships__person"
+                ),
+            ),
         )
 
 
@@ -160,6 +178,55 @@ class Episode(Publishable):
 
     def hosts(self):
         return [a for a in self.appearances.all() if a.role == Appearance.Role.HOST]
+
+    def previous_episode(self):
+        """The published episode before this one, or None (one query)."""
+        if self.published_at is None:
+            return None
+        return (
+            Episode.objects.published()
+            .filter(published_at__lt=self.published_at)
+            .order_by("-published_at")
+            .first()
+        )
+
+    def next_episode(self):
+        """The published episode after this one, or None (one query)."""
+        if self.published_at is None:
+            return None
+        return (
+            Episode.objects.published()
+            .filter(published_at__gt=self.published_at)
+            .order_by("published_at")
+            .first()
+        )
+
+    def related_episodes(self, limit=3):
+        """Published episodes sharing guests, papers or topics with this one, closest first.
+
+        A shared guest or paper weighs more than a shared topic. One query, using the
+        appearances, discussions and tags already prefetched (`for_detail()`).
+        """
+        guests = [a.person_id for a in self.appearances.all() if a.role == Appearance.Role.GUEST]
+        papers = [d.paper_id for d in self.discussions.all()]
+        tags = [tag.pk for tag in self.tags.all()]
+        if not (guests or papers or tags):
+            return []
+        guest_match = Q(appearances__person__in=guests, appearances__role=Appearance.Role.GUEST)
+        return list(
+            Episode.objects.published()
+            .exclude(pk=self.pk)
+            .filter(guest_match | Q(discussions__paper__in=papers) | Q(tags__in=tags))
+            .annotate(
+                shared_guests=Count("appearances__person", filter=guest_match, distinct=True),
+                shared_papers=Count(
+                    "discussions__paper", filter=Q(discussions__paper__in=papers), distinct=True
+                ),
+                shared_tags=Count("tags", filter=Q(tags__in=tags), distinct=True),
+            )
+            .annotate(score=F("shared_guests") * 3 + F("shared_papers") * 3 + F("shared_tags"))
+            .order_by("-score", "-published_at")[:limit]
+        )
 
     @transaction.atomic
     def chapters_from_description(self):

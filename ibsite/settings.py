@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     # Before staticfiles, so that runserver serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_filters",
     "taggit",
     "people",
     "papers",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag from the page's content, 304 when the client has it already.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "ibsite.middleware.cache_control",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +142,10 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# How long browsers and proxies may reuse an anonymous page before asking again (seconds).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=300)
+PAGE_SIZE = 20
 
 # Security: safe defaults everywhere, the strict ones when not debugging.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,11 +1,65 @@
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
 
 from episodes.models import Episode, Show
+from ibsite import structured_data
+from ibsite.tags import popular_tags, tags_with_counts
+from papers.models import Paper
+from people.models import Affiliation, Person
 from posts.models import Post
 
 
+def _show():
+    hosts = Person.objects.prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.filter(is_current=True).select_related("organization"),
+            to_attr="current_positions",
+        )
+    )
+    return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).first()
+
+
 def home(request):
-    show = Show.objects.prefetch_related("hosts").first()
-    episodes = Episode.objects.published().with_people()[:10]
-    posts = Post.objects.published()[:5]
-    return render(request, "home.html", {"show": show, "episodes": episodes, "posts": posts})
+    show = _show()
+    context = {
+        "show": show,
+        "episodes": Episode.objects.published().with_people()[:6],
+        "posts": Post.objects.published().select_related("author")[:3],
+        "tags": popular_tags(),
+        "structured_data": structured_data.podcast_series(show),
+    }
+    return render(request, "home.html", context)
+
+
+def about(request):
+    show = _show()
+    context = {"show": show, "structured_data": structured_data.podcast_series(show)}
+    return render(request, "about.html", context)
+
+
+def tag_list(request):
+    return render(request, "tags/tag_list.html", {"tags": tags_with_counts()})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    context = {
+        "tag": tag,
+        "episodes": Episode.objects.published().filter(tags=tag).with_people(),
+        "papers": Paper.objects.filter(tags=tag).with_authors(),
+        "posts": Post.objects.published().filter(tags=tag).select_related("author"),
+        "people": Person.objects.filter(topics=tag).for_list(),
+    }
+    return render(request, "tags/tag_detail.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -15,6 +15,30 @@ ARXIV_ID = RegexValidator(
 DOI = RegexValidator(r"^10\.\d{4,9}/\S+$", 'A DOI looks like "10.48550/arXiv.2405.07987".')
 
 
+class PaperQuerySet(models.QuerySet):
+    def with_authors(self):
+        """Preload bylines and tags, and count the episodes that discussed each paper."""
+        from episodes.models import Episode
+
+        published = Episode.objects.published().values("pk")
+        return (
+            self.prefetch_related(
+                models.Prefetch(
+                    "authorships", queryset=Authorship.objects.select_related("person")
+                ),
+                "tags",
+            )
+            .annotate(
+                episode_count=models.Count(
+                    "discussions__episode",
+                    filter=models.Q(discussions__episode__in=published),
+                    distinct=True,
+                )
+            )
+            .order_by("-year", "title")
+        )  # Counting drops Meta.ordering; lists need one.
+
+
 class Paper(models.Model):
     """A research paper, with the ids that link it to arXiv, DOI, OpenAlex and Semantic Scholar."""
 
@@ -44,6 +68,8 @@ class Paper(models.Model):
     tags = TaggableManager(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "title"]

@@ -4,5 +4,7 @@ from papers import views
 
 app_name = "papers"
 urlpatterns = [
+    path("", views.paper_list, name="list"),
     path("<slug:slug>/", views.paper_detail, name="detail"),
+    path("<slug:slug>/bibtex", views.paper_bibtex, name="bibtex"),
 ]

@@ -1,8 +1,54 @@
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from papers.models import Paper
+from episodes.models import Discussion, Episode
+from ibsite import structured_data
+from ibsite.pagination import paginate
+from papers.bibtex import paper_to_bibtex
+from papers.filters import PaperFilter
+from papers.models import Authorship, Paper
+
+
+def paper_list(request):
+    filterset = PaperFilter(
+        request.GET, queryset=Paper.objects.with_authors().order_by(*Paper._meta.ordering)
+    )
+    page = paginate(request, filterset.qs.distinct())
+    return render(request, "papers/paper_list.html", {"filter": filterset, "page": page})
+
+
+def _paper(slug):
+    papers = Paper.objects.prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("person")), "tags"
+    )
+    return get_object_or_404(papers, slug=slug)
 
 
 def paper_detail(request, slug):
-    paper = get_object_or_404(Paper.objects.prefetch_related("authorships__person"), slug=slug)
-    return render(request, "papers/paper_detail.html", {"paper": paper})
+    paper = _paper(slug)
+    authors = paper.ordered_authors()
+    discussions = (
+        Discussion.objects.filter(paper=paper, episode__in=Episode.objects.published())
+        .select_related("episode", "chapter")
+        .order_by("-episode__published_at")
+    )
+    context = {
+        "paper": paper,
+        "authors": authors,
+        "bibtex": paper_to_bibtex(paper, authors),
+        "references": paper.references.with_authors(),
+        "cited_by": paper.cited_by.with_authors(),
+        "discussions": discussions,
+        "structured_data": structured_data.scholarly_article(paper, authors),
+    }
+    return render(request, "papers/paper_detail.html", context)
+
+
+def paper_bibtex(request, slug):
+    paper = _paper(slug)
+    response = HttpResponse(
+        paper_to_bibtex(paper), content_type="application/x-bibtex; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{paper.slug}.bib"'
+    return response

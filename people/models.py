@@ -19,6 +19,32 @@ class PersonQuerySet(models.QuerySet):
     def authors(self):
         return self.filter(authorships__isnull=False).distinct()
 
+    def for_list(self):
+        """People with what a list shows: episode and paper counts, current positions."""
+        from episodes.models import Episode
+
+        published = Episode.objects.published().values("pk")
+        return (
+            self.annotate(
+                episode_count=Count(
+                    "appearances__episode",
+                    filter=Q(appearances__episode__in=published),
+                    distinct=True,
+                ),
+                paper_count=Count("authorships", distinct=True),
+            )
+            .prefetch_related(
+                models.Prefetch(
+                    "affiliations",
+                    queryset=Affiliation.objects.filter(is_current=True).select_related(
+                        "organization"
+                    ),
+                    to_attr="current_positions",
+                )
+            )
+            .order_by("name")
+        )
+
     def matching_name(self, name):
         """People whose name matches `name`, ignoring case, accents and spacing."""
         return self.filter(name_key=name_key(name))

@@ -4,5 +4,6 @@ from posts import views
 
 app_name = "posts"
 urlpatterns = [
+    path("", views.post_list, name="list"),
     path("<slug:slug>/", views.post_detail, name="detail"),
 ]

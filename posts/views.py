@@ -1,9 +1,21 @@
 from django.shortcuts import get_object_or_404, render
 
+from ibsite import structured_data
+from ibsite.pagination import paginate
 from posts.models import Post
 
 
+def post_list(request):
+    posts = Post.objects.published().select_related("author").prefetch_related("tags")
+    return render(request, "posts/post_list.html", {"page": paginate(request, posts)})
+
+
 def post_detail(request, slug):
-    posts = Post.objects.visible_to(request.user).select_related("author")
+    posts = (
+        Post.objects.visible_to(request.user)
+        .select_related("author")
+        .prefetch_related("tags", "papers")
+    )
     post = get_object_or_404(posts, slug=slug)
-    return render(request, "posts/post_detail.html", {"post": post})
+    context = {"post": post, "structured_data": structured_data.blog_posting(post)}
+    return render(request, "posts/post_detail.html", context)

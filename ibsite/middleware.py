@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+
+def cache_control(get_response):
+    """Anonymous pages may be kept briefly by browsers and proxies; personal pages never.
+
+    A page is personal when someone is signed in (editors see drafts) or when the response
+    sets a cookie (a CSRF token, a session). Views that decide for themselves (the admin's
+    never_cache, for one) are left alone.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.cookies:
+            patch_cache_control(response, private=True, no_cache=True)
+        elif response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return middleware
