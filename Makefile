@@ -7,12 +7,13 @@ PORT ?= 8000
 # Installed again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo static bench clean help
+.PHONY: run test lint format install migrate demo static browser bench clean help
 
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    lint and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint    ruff check and format check"
+	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
 	@echo "make format  let ruff fix what it can"
 	@echo "make bench   the benchmark scripts"
 	@echo "make clean   remove the virtualenv, the SQLite database and collected static files"
@@ -35,6 +36,10 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo --demo-editor
 
+# Debian's Chromium for tests/test_browser.py; without it those tests are skipped.
+browser:
+	@sh scripts/install-browser.sh
+
 run: demo static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: /admin/, see README for the demo editor)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -47,7 +52,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint static
+test: lint static browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 

@@ -17,16 +17,21 @@
     }, 0);
   }
 
+  function startPlaying() {
+    var playing = audio.play();
+    if (playing && playing.catch) playing.catch(function () {}); // Autoplay refused: fine.
+  }
+
   function seek(seconds, play) {
     function go() {
       audio.currentTime = seconds;
-      if (play) {
-        var playing = audio.play();
-        if (playing && playing.catch) playing.catch(function () {}); // Autoplay refused: fine.
-      }
+      if (play) startPlaying();
     }
-    if (audio.readyState >= 1) go();
-    else audio.addEventListener("loadedmetadata", go, { once: true });
+    if (audio.readyState >= 1) return go();
+    audio.addEventListener("loadedmetadata", go, { once: true });
+    // Where nothing loads before playing (preload="none", phones saving data, iOS) the
+    // metadata would never come: playing now, within the click, loads the audio.
+    if (play) startPlaying();
   }
 
   function highlight() {
