@@ -7,6 +7,24 @@ from ibsite.filters import StrictFilterSet
 from people.models import Person
 
 
+def published_topics(request=None):
+    """Topics of published episodes (a draft's topics are not shown before it is out)."""
+    published = Episode.objects.published().values("pk")
+    return Tag.objects.filter(episode__in=published).distinct().order_by("name")
+
+
+def published_guests(request=None):
+    """Guests of published episodes (an upcoming guest is not named before the episode)."""
+    published = Episode.objects.published().values("pk")
+    return (
+        Person.objects.filter(
+            appearances__role=Appearance.Role.GUEST, appearances__episode__in=published
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def episode_years():
     dates = Episode.objects.published().dates("published_at", "year", order="DESC")
     return [(date.year, date.year) for date in dates]
@@ -18,13 +36,13 @@ class EpisodeFilter(StrictFilterSet):
     tag = django_filters.ModelChoiceFilter(
         field_name="tags",
         to_field_name="slug",
-        queryset=Tag.objects.filter(episode__isnull=False).distinct().order_by("name"),
+        queryset=published_topics,
         empty_label="Any topic",
         label="Topic",
     )
     guest = django_filters.ModelChoiceFilter(
         to_field_name="slug",
-        queryset=Person.objects.guests().order_by("name"),
+        queryset=published_guests,
         method="filter_guest",
         empty_label="Any guest",
         label="Guest",

@@ -38,7 +38,7 @@ class PersonSitemap(Sitemap):
 
 class PaperSitemap(Sitemap):
     def items(self):
-        return Paper.objects.order_by("-year", "title")
+        return Paper.objects.order_by(*Paper._meta.ordering)
 
     def lastmod(self, paper):
         return paper.updated_at

@@ -3,11 +3,12 @@
 import re
 import unicodedata
 
-# Characters with a meaning in BibTeX/LaTeX, written so they come out as themselves.
+# Characters with a meaning in BibTeX/LaTeX, written so they come out as themselves. Braces
+# are spelled out: BibTeX counts every brace, escaped or not, so one alone would break the file.
 _LATEX_ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",

@@ -35,7 +35,7 @@ class PaperQuerySet(models.QuerySet):
                     distinct=True,
                 )
             )
-            .order_by("-year", "title")
+            .order_by(*self.model._meta.ordering)
         )  # Counting drops Meta.ordering; lists need one.
 
 
@@ -72,7 +72,9 @@ class Paper(models.Model):
     objects = PaperQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "title"]
+        # Newest first, and papers without a year last on every database (PostgreSQL would
+        # put them first).
+        ordering = [models.F("year").desc(nulls_last=True), "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["arxiv_id"],

@@ -139,7 +139,7 @@ class Person(models.Model):
         """Papers this person authored, newest first."""
         from papers.models import Paper
 
-        return Paper.objects.filter(authorships__person=self).order_by("-year", "title")
+        return Paper.objects.filter(authorships__person=self).order_by(*Paper._meta.ordering)
 
     def coauthors(self):
         """Everyone who wrote a paper with this person, annotated with `shared_papers`."""
@@ -161,7 +161,7 @@ class Person(models.Model):
         return (
             Paper.objects.filter(references__authorships__person=self)
             .annotate(refs=Count("references", distinct=True))
-            .order_by("-refs", "-year", "title")
+            .order_by("-refs", *Paper._meta.ordering)
         )
 
     def recent_mentions(self, limit=10):

@@ -1,0 +1,552 @@
+"""Pages of the site as a whole (ibsite/views.py, ibsite/sitemaps.py, templates/base.html):
+home, about, topics, robots.txt, sitemap.xml, the error pages, and what every page carries.
+"""
+
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import path
+from taggit.models import Tag
+
+from episodes.models import Appearance, Episode
+from ibsite.urls import urlpatterns as site_urlpatterns
+from papers.models import Authorship, Paper
+from people.models import Affiliation, Person
+from posts.models import Post
+from tests.factories import (
+    AffiliationFactory,
+    EpisodeFactory,
+    OrganizationFactory,
+    PaperFactory,
+    PersonFactory,
+    PostFactory,
+    ShowFactory,
+)
+from tests.pages import (
+    ISOLA_EPISODE,
+    KEMPE_EPISODE,
+    POST,
+    PRH,
+    SITE_URL,
+    DemoTestCase,
+    Page,
+    assert_queries_do_not_grow,
+    fast_client,  # noqa: F401 (the `client` fixture, faster)
+    saved,
+    tagged,
+)
+
+SITE_NAME = "The Information Bottleneck"
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+# Every kind of page, with its title (before " · The Information Bottleneck").
+PAGES = {
+    "/": None,
+    "/about/": "About",
+    "/episodes/": "Episodes",
+    f"/episodes/{ISOLA_EPISODE}/": (
+        "Platonic Representations, Neural Thickets, and Artificial Life - with Phillip Isola (MIT)"
+    ),
+    "/people/": "People",
+    "/people/phillip-isola/": "Phillip Isola",
+    "/papers/": "Papers",
+    f"/papers/{PRH}/": "The Platonic Representation Hypothesis",
+    "/posts/": "Posts",
+    f"/posts/{POST}/": "Everything Is Converging to the Same Thing",
+    "/tags/": "Topics",
+    "/tags/world-models/": "#world-models",
+}
+
+
+def boom(request):
+    raise RuntimeError("Something broke")
+
+
+# For the 500 test: the site's URLs, and one that fails.
+urlpatterns = [*site_urlpatterns, path("boom/", boom)]
+
+
+def sitemap_paths(response):
+    root = ElementTree.fromstring(response.content)
+    return [
+        loc.text.removeprefix("http://testserver")
+        for loc in root.findall("s:url/s:loc", SITEMAP_NS)
+    ]
+
+
+class TestEveryPage(DemoTestCase):
+    def test_every_page_has_a_title_description_and_canonical_address(self):
+        for url, title in PAGES.items():
+            with self.subTest(url):
+                page = self.page(url)
+                expected = f"{title} · {SITE_NAME}" if title else SITE_NAME
+                assert page.title() == expected
+                description = page.meta("description")
+                assert description, "a description"
+                assert len(description) <= 200
+                assert "<" not in description
+                assert page.canonical() == f"{SITE_URL}{url}"
+
+    def test_every_page_has_open_graph_and_twitter_cards(self):
+        for url, title in PAGES.items():
+            with self.subTest(url):
+                page = self.page(url)
+                assert page.meta("og:title") == (title or SITE_NAME)
+                assert page.meta("og:description") == page.meta("description")
+                assert page.meta("og:url") == page.canonical()
+                assert page.meta("og:image").startswith(f"{SITE_URL}/static/img/cover.")
+                assert page.meta("og:site_name") == SITE_NAME
+                assert page.meta("og:type") in {"website", "article", "profile"}
+                assert page.meta("twitter:card") == "summary"
+                assert page.meta("twitter:title") == page.meta("og:title")
+
+    def test_every_page_has_one_h1_a_main_landmark_a_skip_link_and_a_language(self):
+        for url in PAGES:
+            with self.subTest(url):
+                page = self.page(url)
+                assert page.all("html")[0]["lang"] == "en"
+                assert len(page.all("h1")) == 1
+                assert len(page.all("main")) == 1
+                assert page.all("main")[0]["id"] == "main"
+                first_link = page.all("a")[0]
+                assert first_link == {"class": "skip-link", "href": "#main"}
+                assert page.text_of("a", class_="skip-link") == ["Skip to content"]
+
+    def test_every_page_links_the_main_sections_and_marks_the_current_one(self):
+        for url in PAGES:
+            with self.subTest(url):
+                page = self.page(url)
+                for section in ["/episodes/", "/people/", "/papers/", "/posts/", "/tags/"]:
+                    assert page.all("a", href=section), section
+                current = page.all("a", aria_current="page")
+                section = re.match(r"/[a-z]*/?", url).group()
+                assert [a["href"] for a in current] == ([] if url == "/" else [section])
+
+    def test_every_page_is_free_of_script_other_than_the_sites_own(self):
+        for url in PAGES:
+            with self.subTest(url):
+                assert self.page(url).executable_content() == []
+
+    def test_the_canonical_address_leaves_out_filters_pages_and_times(self):
+        for url in [
+            "/episodes/?tag=world-models&page=2",
+            f"/episodes/{ISOLA_EPISODE}/?t=19:27",
+            "/people/?role=guest",
+        ]:
+            with self.subTest(url):
+                assert self.page(url).canonical() == f"{SITE_URL}{url.split('?')[0]}"
+
+    def test_the_meta_description_says_what_the_page_is_about(self):
+        episode = self.page(f"/episodes/{ISOLA_EPISODE}/").meta("description")
+        assert episode.startswith("Phillip Isola, professor at MIT, joins us")
+        assert (
+            self.page(f"/posts/{POST}/")
+            .meta("description")
+            .startswith("The Platonic Representation Hypothesis says")
+        )
+        assert self.page("/").meta("description").startswith("Two AI Researchers")
+        assert len(self.page(f"/papers/{PRH}/").meta("description")) == 200
+
+
+class TestHomeAndAboutWithTheDemo(DemoTestCase):
+    def test_the_home_page_shows_the_show_and_its_hosts(self):
+        page = self.page("/")
+        assert page.text_of("h1") == [SITE_NAME]
+        assert page.text_of("p", class_="hosts") == ["Hosted by Allen Roush and Ravid Shwartz-Ziv"]
+        assert page.links("/people/ravid-shwartz-ziv/") == ["Ravid Shwartz-Ziv"]
+        assert page.links("/people/allen-roush/") == ["Allen Roush"]
+        assert "Two AI Researchers - Ravid Shwartz Ziv, and Allen Roush, discuss" in page.html
+
+    def test_the_home_page_shows_the_six_latest_episodes(self):
+        page = self.page("/")
+        (latest,) = page.text_of("section", aria_labelledby="latest")
+        episodes = [a["href"] for a in page.all("a") if a["href"].startswith("/episodes/")]
+        assert episodes[1:] == [
+            f"/episodes/{slug}/"
+            for slug in [
+                ISOLA_EPISODE,
+                KEMPE_EPISODE,
+                "intelligence-in-an-open-world-mengye-ren",
+                "language-cognition-and-the-limits-of-llms-tal-linzen",
+                "the-principles-of-diffusion-models-jesse-lai",
+                "inside-xai-and-the-bet-on-ai-math-christian-szegedy",
+            ]
+        ] + ["/episodes/"]
+        assert "With Julia Kempe (NYU/Meta)" in latest
+        assert "May 28, 2026 · 1h 15m" in latest
+        assert page.links("/episodes/") == ["Episodes", "All episodes \u2192"]
+
+    def test_the_home_page_shows_the_post(self):
+        page = self.page("/")
+        (posts,) = page.text_of("section", aria_labelledby="recent-posts")
+        assert posts.startswith(
+            "Recent posts Everything Is Converging to the Same Thing May 20, 2024 · 3 min read"
+        )
+        assert page.links(f"/posts/{POST}/") == ["Everything Is Converging to the Same Thing"]
+
+    def test_the_home_page_shows_the_twelve_most_used_topics(self):
+        page = self.page("/")
+        (topics,) = page.text_of("section", aria_labelledby="popular-topics")
+        tags = topics.removeprefix("Popular topics ").split(" ")
+        assert len(tags) == 12
+        assert tags[:5] == [
+            "#representation-learning",
+            "#ai-for-math",
+            "#formal-verification",
+            "#reasoning",
+            "#world-models",
+        ]
+
+    def test_the_about_page_describes_the_show_and_its_hosts(self):
+        page = self.page("/about/")
+        assert page.text_of("h1") == [f"About {SITE_NAME}"]
+        assert "discuss the latest trends, news, and research" in page.html
+        assert page.text_of("h3") == ["Allen Roush", "Ravid Shwartz-Ziv"]
+        assert page.html.count("AI researcher and co-host of The Information Bottleneck") == 2
+
+
+def test_the_home_page_works_before_there_is_a_show(client, db):
+    page = Page(client.get("/"))
+    assert page.text_of("h1") == [SITE_NAME]
+    assert "No episodes yet." in page.html
+    assert page.json_ld() == []
+    assert Page(client.get("/about/")).text_of("h1") == ["About the show"]
+
+
+def test_the_about_page_shows_the_hosts_positions_and_how_to_write(client, db):
+    show = ShowFactory(copyright="© 2026 The Hosts", owner_email="hosts@example.com")
+    host = PersonFactory(name="Ravid", is_host=True)
+    AffiliationFactory(person=host, title="Assistant Professor", organization__name="NYU")
+    AffiliationFactory(person=host, title="Former", organization__name="Old", is_current=False)
+    show.hosts.add(host)
+    page = Page(client.get("/about/"))
+    assert "Assistant Professor, NYU" in page.text_of("p", class_="meta")
+    assert "Former, Old" not in page.html  # past positions are not shown
+    assert "© 2026 The Hosts" in page.text_of("p", class_="meta")
+    assert page.links("mailto:hosts@example.com") == ["hosts@example.com"]
+
+
+def test_the_home_page_links_the_show_website_when_set(client, db):
+    ShowFactory(website="https://podcasts.example.com/ib")
+    page = Page(client.get("/"))
+    assert page.links("https://podcasts.example.com/ib") == ["Listen on the show's website"]
+
+
+# Topics.
+
+
+class TestTopicsWithTheDemo(DemoTestCase):
+    def test_the_topic_list_has_every_topic_with_counts_per_kind(self):
+        page = self.page("/tags/")
+        assert page.text_of("h1") == ["Topics"]
+        topics = [a["href"] for a in page.all("a") if re.fullmatch(r"/tags/.+/", a["href"])]
+        assert topics == [
+            f"/tags/{slug}/" for slug in sorted(Tag.objects.values_list("slug", flat=True))
+        ]
+        assert page.item("#representation-learning") == (
+            "#representation-learning 1 episode · 2 papers · 1 post · 1 person"
+        )
+        assert page.item("#ai-for-math") == "#ai-for-math 2 episodes · 2 people"
+        assert page.item("#world-models") == "#world-models 3 episodes"
+        assert page.item("#multimodal-learning").endswith("1 paper")
+        assert page.item("#llms").endswith("1 post")
+        assert page.item("#open-world-learning").endswith("1 person")
+
+    def test_a_topic_page_groups_what_carries_it_by_kind(self):
+        page = self.page("/tags/representation-learning/")
+        assert page.text_of("h1") == ["#representation-learning"]
+        assert page.text_of("h2") == [
+            "Episodes (1)",
+            "Papers (2)",
+            "Posts (1)",
+            "People (1)",
+        ]
+        (episodes,) = page.text_of("section", aria_labelledby="tag-episodes")
+        assert "With Phillip Isola (MIT)" in episodes
+        (papers,) = page.text_of("section", aria_labelledby="tag-papers")
+        assert papers.index("The Platonic Representation Hypothesis") < papers.index(
+            "Model Alignment Search"
+        )
+        (posts,) = page.text_of("section", aria_labelledby="tag-posts")
+        assert "Everything Is Converging to the Same Thing" in posts
+        (people,) = page.text_of("section", aria_labelledby="tag-people")
+        assert people == "People (1) Phillip Isola Professor, MIT · 1 episode · 1 paper"
+
+    def test_a_topic_page_shows_only_the_kinds_that_carry_it(self):
+        page = self.page("/tags/world-models/")
+        assert page.text_of("h2") == ["Episodes (3)"]
+        page = self.page("/tags/open-world-learning/")
+        assert page.text_of("h2") == ["People (1)"]
+        assert page.links("/people/mengye-ren/") == ["Mengye Ren"]
+
+    def test_an_unknown_topic_is_not_found(self):
+        self.page("/tags/no-such-topic/", status=404)
+
+
+# Drafts stay off the shared pages.
+
+
+@pytest.fixture
+def drafts(db):
+    """A published episode and post, and a draft and scheduled one of each on secret topics."""
+    EpisodeFactory(title="Public Episode", tags=["open"])
+    PostFactory(title="Public Post", tags=["open"])
+    EpisodeFactory(title="Secret Draft Episode", draft=True, tags=["open", "secret"])
+    EpisodeFactory(title="Secret Scheduled Episode", scheduled=True, tags=["open", "secret"])
+    PostFactory(title="Secret Draft Post", draft=True, tags=["open", "secret"])
+
+
+def test_the_home_page_shows_no_unpublished_episodes_posts_or_topics(client, drafts):
+    page = Page(client.get("/"))
+    assert "Public Episode" in page.html
+    assert "Public Post" in page.html
+    assert "Secret" not in page.html
+    assert "secret" not in page.html
+
+
+def test_the_topic_list_counts_only_what_is_published(client, drafts):
+    page = Page(client.get("/tags/"))
+    assert page.item("#open") == "#open 1 episode · 1 post"
+    assert "secret" not in page.html
+
+
+def test_a_topic_page_shows_only_what_is_published(client, drafts):
+    page = Page(client.get("/tags/open/"))
+    assert "Secret" not in page.html
+    assert page.text_of("h2") == ["Episodes (1)", "Posts (1)"]
+
+
+def test_a_topic_of_unpublished_items_only_shows_nothing(client, drafts):
+    page = Page(client.get("/tags/secret/"))
+    assert "Secret" not in page.html
+    assert "Nothing public carries this topic yet." in page.html
+
+
+# robots.txt and the sitemap.
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert client.get(lines[-1].removeprefix("Sitemap: ")).status_code == 200
+
+
+def test_robots_txt_is_read_only(client, db):
+    assert client.post("/robots.txt").status_code == 405
+
+
+class TestSitemapWithTheDemo(DemoTestCase):
+    def test_it_lists_every_public_page_once(self):
+        response = self.client.get("/sitemap.xml")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/xml"
+        paths = sitemap_paths(response)
+        expected = (
+            ["/", "/episodes/", "/people/", "/papers/", "/posts/", "/tags/", "/about/"]
+            + [f"/episodes/{slug}/" for slug in Episode.objects.values_list("slug", flat=True)]
+            + [f"/people/{slug}/" for slug in Person.objects.values_list("slug", flat=True)]
+            + [f"/papers/{slug}/" for slug in Paper.objects.values_list("slug", flat=True)]
+            + [f"/posts/{slug}/" for slug in Post.objects.values_list("slug", flat=True)]
+            + [f"/tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)]
+        )
+        assert sorted(paths) == sorted(expected)
+        assert len(paths) == 7 + 9 + 14 + 2 + 1 + Tag.objects.count()
+
+    def test_every_listed_page_is_there(self):
+        for url in sitemap_paths(self.client.get("/sitemap.xml")):
+            with self.subTest(url):
+                assert self.client.get(url).status_code == 200
+
+    def test_episodes_come_newest_first_with_their_last_change(self):
+        root = ElementTree.fromstring(self.client.get("/sitemap.xml").content)
+        entries = [
+            (
+                url.findtext("s:loc", namespaces=SITEMAP_NS),
+                url.findtext("s:lastmod", namespaces=SITEMAP_NS),
+            )
+            for url in root.findall("s:url", SITEMAP_NS)
+        ]
+        episodes = [
+            (loc, lastmod)
+            for loc, lastmod in entries
+            if "/episodes/" in loc and loc.count("/") == 5
+        ]
+        assert episodes[0][0].endswith(f"/episodes/{ISOLA_EPISODE}/")
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for _, lastmod in episodes)
+
+
+def test_the_sitemap_lists_no_unpublished_episodes_posts_or_topics(client, drafts):
+    paths = sitemap_paths(client.get("/sitemap.xml"))
+    assert len([p for p in paths if p.startswith("/episodes/") and p != "/episodes/"]) == 1
+    assert len([p for p in paths if p.startswith("/posts/") and p != "/posts/"]) == 1
+    assert "/tags/open/" in paths
+    assert "/tags/secret/" not in paths
+    for draft in Episode.objects.unpublished():
+        assert draft.get_absolute_url() not in paths
+    for draft in Post.objects.unpublished():
+        assert draft.get_absolute_url() not in paths
+
+
+# Error pages.
+
+
+def test_the_404_page_helps_the_visitor_on(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = Page(response)
+    assert page.title() == f"Not found · {SITE_NAME}"
+    assert page.meta("robots") == "noindex"
+    assert page.text_of("h1") == ["This page is not here"]
+    for url in ["/episodes/", "/papers/", "/"]:
+        assert page.all("a", href=url)
+    assert page.all("main", id="main")
+    assert page.all("html")[0]["lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/episodes/nope/",
+        "/people/nope/",
+        "/papers/nope/",
+        "/papers/nope/bibtex",
+        "/posts/nope/",
+        "/tags/nope/",
+        "/nope/",
+    ],
+)
+def test_every_unknown_address_gets_the_404_page(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "This page is not here" in response.text
+
+
+def test_the_500_page_renders_on_its_own():
+    """It must not need the database, the request or the context processors."""
+    html = render_to_string("500.html")
+    page = Page(html)
+    assert page.title() == f"Something went wrong · {SITE_NAME}"
+    assert page.text_of("h1") == ["Something went wrong on our side"]
+    assert page.meta("robots") == "noindex"
+    assert page.all("html")[0]["lang"] == "en"
+    assert page.all("main", id="main")
+    assert page.all("a", href="/")
+    assert page.all("link", rel="stylesheet")[0]["href"].startswith("/static/css/site.")
+
+
+@pytest.mark.urls("tests.test_site_pages")
+def test_a_crash_shows_the_500_page(client, db):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "Something broke" not in response.text
+    assert "public" not in response.get("Cache-Control", "")
+
+
+# Query budgets.
+
+
+@pytest.fixture
+def shared(db):
+    """One guest, author and organization for all the rows a budget test builds."""
+    return {
+        "person": PersonFactory(name="Everywhere"),
+        "organization": OrganizationFactory(name="Shared Lab"),
+        "show": ShowFactory(),
+    }
+
+
+def hosts(n, shared):
+    people = saved(PersonFactory, n, is_host=True)
+    Affiliation.objects.bulk_create(
+        Affiliation(person=person, organization=shared["organization"]) for person in people
+    )
+    shared["show"].hosts.add(*people)
+    return people
+
+
+def guested(episodes, person):
+    Appearance.objects.bulk_create(Appearance(episode=e, person=person) for e in episodes)
+    return episodes
+
+
+def test_the_home_page_makes_the_same_queries_for_1_and_50_of_everything(
+    client, shared, django_assert_max_num_queries
+):
+    def build(n):
+        hosts(n, shared)
+        episodes = saved(EpisodeFactory, n, show=shared["show"])
+        tagged(guested(episodes, shared["person"]), f"topic-{Tag.objects.count()}")
+        tagged(saved(PostFactory, n, author=shared["person"]), "a")
+        return "/"
+
+    page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
+    assert page.text_of("p", class_="hosts")[0].count(" and ") == 50
+
+
+def test_the_about_page_makes_the_same_queries_for_1_and_50_hosts(
+    client, shared, django_assert_max_num_queries
+):
+    def build(n):
+        hosts(n, shared)
+        return "/about/"
+
+    page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
+    assert len(page.text_of("h3")) == 51
+
+
+def test_the_topic_list_makes_the_same_queries_for_1_and_50_topics(
+    client, db, django_assert_max_num_queries
+):
+    items = [EpisodeFactory(), PaperFactory(), PostFactory(), PersonFactory()]
+
+    def build(n):
+        tagged(items, *[f"topic-{Tag.objects.count() + i}" for i in range(n)])
+        return "/tags/"
+
+    page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
+    assert page.item("#topic-0") == "#topic-0 1 episode · 1 paper · 1 post · 1 person"
+
+
+def test_a_topic_page_makes_the_same_queries_for_1_and_50_of_each_kind(
+    client, shared, django_assert_max_num_queries
+):
+    def build(n):
+        topic = f"topic-{n}"
+        tagged(guested(saved(EpisodeFactory, n, show=shared["show"]), shared["person"]), topic)
+        papers = tagged(saved(PaperFactory, n), topic)
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, person=shared["person"], order=1) for paper in papers
+        )
+        tagged(saved(PostFactory, n), topic)
+        people = tagged(saved(PersonFactory, n), topic)
+        Affiliation.objects.bulk_create(
+            Affiliation(person=person, organization=shared["organization"]) for person in people
+        )
+        return f"/tags/{topic}/"
+
+    page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
+    assert page.text_of("h2") == ["Episodes (50)", "Papers (50)", "Posts (50)", "People (50)"]
+
+
+def test_the_sitemap_makes_the_same_queries_for_1_and_50_of_everything(
+    client, shared, django_assert_max_num_queries
+):
+    def build(n):
+        episodes = saved(EpisodeFactory, n, show=shared["show"])
+        tagged(episodes[:1], *[f"topic-{Tag.objects.count() + i}" for i in range(n)])
+        saved(PersonFactory, n)
+        saved(PaperFactory, n)
+        saved(PostFactory, n)
+        return "/sitemap.xml"
+
+    response = assert_queries_do_not_grow(client, django_assert_max_num_queries, build)
+    assert len(sitemap_paths(response)) == 7 + 51 * 4 + 52  # and the shared person
