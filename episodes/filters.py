@@ -15,14 +15,7 @@ def published_topics(request=None):
 
 def published_guests(request=None):
     """Guests of published episodes (an upcoming guest is not named before the episode)."""
-    published = Episode.objects.published().values("pk")
-    return (
-        Person.objects.filter(
-            appearances__role=Appearance.Role.GUEST, appearances__episode__in=published
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return Person.objects.guests().order_by("name")
 
 
 def episode_years():

@@ -179,6 +179,18 @@ class Episode(Publishable):
     def hosts(self):
         return [a for a in self.appearances.all() if a.role == Appearance.Role.HOST]
 
+    def chapter_at(self, seconds):
+        """The chapter playing at `seconds` (the last to start by then), or None.
+
+        Uses the prefetched chapters, so it costs no query on the episode page.
+        """
+        playing = None
+        for chapter in self.chapters.all():
+            if chapter.start > seconds:
+                break
+            playing = chapter
+        return playing
+
     def previous_episode(self):
         """The published episode before this one, or None (one query)."""
         if self.published_at is None:

@@ -23,6 +23,7 @@ def episode_detail(request, slug):
     context = {
         "episode": episode,
         "start": start,
+        "current_chapter": episode.chapter_at(start) if start is not None else None,
         "previous_episode": episode.previous_episode(),
         "next_episode": episode.next_episode(),
         "related_episodes": episode.related_episodes(),

@@ -1,5 +1,8 @@
 """/sitemap.xml: every public page, from the same published() rules as the pages."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -10,7 +13,17 @@ from people.models import Person
 from posts.models import Post
 
 
-class EpisodeSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL, as the canonical links say, whatever host the request used."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class EpisodeSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -21,7 +34,7 @@ class EpisodeSitemap(Sitemap):
         return episode.updated_at
 
 
-class PostSitemap(Sitemap):
+class PostSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -31,12 +44,12 @@ class PostSitemap(Sitemap):
         return post.updated_at
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(SiteSitemap):
     def items(self):
         return Person.objects.order_by("name")
 
 
-class PaperSitemap(Sitemap):
+class PaperSitemap(SiteSitemap):
     def items(self):
         return Paper.objects.order_by(*Paper._meta.ordering)
 
@@ -44,7 +57,7 @@ class PaperSitemap(Sitemap):
         return paper.updated_at
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -57,7 +70,7 @@ class TagSitemap(Sitemap):
 PAGES = ["home", "episodes:list", "people:list", "papers:list", "posts:list", "tag_list", "about"]
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.9
 

@@ -5,6 +5,7 @@ URLs are absolute, built from SITE_URL.
 """
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 
 CONTEXT = "https://schema.org"
@@ -31,6 +32,21 @@ def _compact(data):
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
+def default_image():
+    """The show's cover art shipped with the site, for anything without its own image."""
+    return absolute(static("img/cover.png"))
+
+
+def show_organization():
+    """The show as an organization: the publisher of everything on the site."""
+    return {
+        "@type": "Organization",
+        "name": "The Information Bottleneck",
+        "url": absolute(reverse("home")),
+        "logo": {"@type": "ImageObject", "url": default_image()},
+    }
+
+
 def person_ref(person):
     return _compact(
         {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
@@ -48,7 +64,7 @@ def podcast_series(show):
             "description": show.description,
             "url": absolute(reverse("home")),
             "inLanguage": show.language,
-            "image": absolute(show.artwork.url) if show.artwork else "",
+            "image": absolute(show.artwork.url) if show.artwork else default_image(),
             "author": [person_ref(host) for host in show.hosts.all()],
         }
     )
@@ -61,6 +77,7 @@ def podcast_episode(episode):
         "name": episode.title,
         "url": absolute(episode.get_absolute_url()),
         "description": episode.summary or episode.description[:300],
+        "image": absolute(episode.artwork.url) if episode.artwork else default_image(),
         "datePublished": episode.published_at.date().isoformat() if episode.published_at else "",
         "episodeNumber": episode.number,
         "timeRequired": iso_duration(episode.duration) if episode.duration else "",
@@ -132,7 +149,10 @@ def blog_posting(post):
             "mainEntityOfPage": absolute(post.get_absolute_url()),
             "datePublished": post.published_at.isoformat() if post.published_at else "",
             "dateModified": post.updated_at.isoformat() if post.updated_at else "",
-            "author": person_ref(post.author) if post.author else "",
+            # Search engines want an author; an unsigned essay is the show's.
+            "author": person_ref(post.author) if post.author else show_organization(),
+            "publisher": show_organization(),
+            "image": default_image(),
             "wordCount": post.word_count(),
             "keywords": ", ".join(tag.name for tag in post.tags.all()),
         }

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -55,11 +56,14 @@ def tag_detail(request, slug):
         "posts": Post.objects.published().filter(tags=tag).select_related("author"),
         "people": Person.objects.filter(topics=tag).for_list(),
     }
+    # A topic that only drafts carry is not public yet.
+    if not any(context[kind] for kind in ("episodes", "papers", "posts", "people")):
+        raise Http404("Nothing public carries this topic.")
     return render(request, "tags/tag_detail.html", context)
 
 
 @require_GET
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")

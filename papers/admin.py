@@ -61,7 +61,7 @@ class YearFilter(admin.SimpleListFilter):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    ordering = ["-year", "title"]
+    ordering = Paper._meta.ordering  # Papers without a year last, on every database.
     list_display = ["title", "year", "venue", "byline", "episode_count", "cited_by_count"]
     list_filter = [YearFilter, "tags"]
     search_fields = ["title", "arxiv_id", "doi", "authorships__person__name", "venue"]

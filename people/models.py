@@ -14,7 +14,13 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_host=True)
 
     def guests(self):
-        return self.filter(appearances__role="guest").distinct()
+        """People who were guests of a published episode (upcoming guests stay unnamed)."""
+        from episodes.models import Episode
+
+        published = Episode.objects.published().values("pk")
+        return self.filter(
+            appearances__role="guest", appearances__episode__in=published
+        ).distinct()
 
     def authors(self):
         return self.filter(authorships__isnull=False).distinct()

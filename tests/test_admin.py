@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from episodes.models import Chapter, Episode
-from ibsite.editors import EDITORS_GROUP
+from ibsite.editors import CONTENT_APPS, EDITORS_GROUP
 from ibsite.publishing import Status
 from papers.models import Authorship
 from tests.factories import (
@@ -23,7 +23,8 @@ from tests.factories import (
     ShowFactory,
 )
 
-CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label not in {"auth"}]
+# What editors curate; user management and API tokens stay with superusers.
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in CONTENT_APPS]
 
 
 def admin_url(model, view, *args):

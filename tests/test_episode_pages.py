@@ -272,10 +272,10 @@ class TestEpisodePageWithTheDemo(DemoTestCase):
         (link,) = page.all("a", aria_current="true")
         assert link["href"] == "#t=1167"
 
-    def test_a_time_between_chapters_starts_there_without_marking_a_chapter(self):
+    def test_a_time_inside_a_chapter_starts_there_and_marks_that_chapter(self):
         page = self.page(f"{ISOLA_URL}?t=1170")
         assert page.all("audio")[0]["src"] == f"{DEMO_AUDIO}#t=1170"
-        assert page.all("li", class_="current") == []
+        assert [li["id"] for li in page.all("li", class_="current")] == ["chapter-1167"]
 
     def test_the_start_of_the_episode_marks_the_first_chapter(self):
         page = self.page(f"{ISOLA_URL}?t=0:00")

@@ -71,7 +71,7 @@ urlpatterns = [*site_urlpatterns, path("boom/", boom)]
 def sitemap_paths(response):
     root = ElementTree.fromstring(response.content)
     return [
-        loc.text.removeprefix("http://testserver")
+        loc.text.removeprefix("https://informationbottleneck.test")
         for loc in root.findall("s:url/s:loc", SITEMAP_NS)
     ]
 
@@ -318,10 +318,10 @@ def test_a_topic_page_shows_only_what_is_published(client, drafts):
     assert page.text_of("h2") == ["Episodes (1)", "Posts (1)"]
 
 
-def test_a_topic_of_unpublished_items_only_shows_nothing(client, drafts):
-    page = Page(client.get("/tags/secret/"))
-    assert "Secret" not in page.html
-    assert "Nothing public carries this topic yet." in page.html
+def test_a_topic_of_unpublished_items_only_is_not_found(client, drafts):
+    response = client.get("/tags/secret/")
+    assert response.status_code == 404
+    assert "Secret" not in response.content.decode()
 
 
 # robots.txt and the sitemap.
@@ -334,8 +334,9 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert client.get(lines[-1].removeprefix("Sitemap: ")).status_code == 200
+    # SITE_URL, as canonical links use: the same address whatever host the request named.
+    assert "Sitemap: https://informationbottleneck.test/sitemap.xml" in lines
+    assert client.get("/sitemap.xml").status_code == 200
 
 
 def test_robots_txt_is_read_only(client, db):

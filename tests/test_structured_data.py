@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.templatetags.static import static
 
 from ibsite import structured_data
 from ibsite.templatetags.site import jsonld
@@ -54,7 +55,8 @@ class TestStructuredDataWithTheDemo(DemoTestCase):
                 person("allen-roush", "Allen Roush"),
                 person("ravid-shwartz-ziv", "Ravid Shwartz-Ziv"),
             ]
-            assert "image" not in data  # no artwork uploaded: left out, not empty
+            # No artwork uploaded: the cover shipped with the site.
+            assert data["image"] == "https://informationbottleneck.test" + static("img/cover.png")
 
     def test_an_episode_page_describes_the_podcast_episode(self):
         data = self.data(f"/episodes/{ISOLA_EPISODE}/")
@@ -132,7 +134,10 @@ class TestStructuredDataWithTheDemo(DemoTestCase):
         datetime.datetime.fromisoformat(data["dateModified"])
         assert data["wordCount"] == 521
         assert data["description"].startswith("The Platonic Representation Hypothesis says")
-        assert "author" not in data  # the demo post has none
+        # The demo post is unsigned: it is the show's, as publisher and author.
+        assert data["author"]["@type"] == "Organization"
+        assert data["author"]["name"] == "The Information Bottleneck"
+        assert data["publisher"] == data["author"]
 
     def test_list_pages_have_no_structured_data(self):
         for url in ["/episodes/", "/people/", "/papers/", "/posts/", "/tags/", "/tags/lean/"]:

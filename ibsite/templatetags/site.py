@@ -1,7 +1,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from ibsite import markdown
@@ -17,6 +17,12 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
 def render_markdown(text):
     """Markdown to sanitized HTML."""
     return markdown.render_markdown(text)
+
+
+@register.filter
+def plain_text(text):
+    """Markdown as one line of plain text, for meta descriptions and summaries."""
+    return " ".join(strip_tags(markdown.render_markdown(text)).split())
 
 
 @register.filter
@@ -42,3 +48,38 @@ def timestamp(seconds):
 def kind(obj):
     """What an object is, in words: "episode", "post", "paper"."""
     return obj._meta.verbose_name
+
+
+def _count(n, singular, plural=None):
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _joined(parts):
+    return " · ".join(part for part in parts if part)
+
+
+@register.filter
+def tag_counts(tag):
+    """ "2 episodes · 1 paper": what carries a tag, leaving out kinds with none."""
+    return _joined(
+        [
+            tag.episode_count and _count(tag.episode_count, "episode"),
+            tag.paper_count and _count(tag.paper_count, "paper"),
+            tag.post_count and _count(tag.post_count, "post"),
+            tag.person_count and _count(tag.person_count, "person", "people"),
+        ]
+    )
+
+
+@register.filter
+def person_summary(person):
+    """Current positions, then episode and paper counts, for a person in a list."""
+    positions = "; ".join(
+        f"{a.title}, {a.organization.name}" if a.title else a.organization.name
+        for a in getattr(person, "current_positions", [])
+    )
+    episodes = getattr(person, "episode_count", 0)
+    papers = getattr(person, "paper_count", 0)
+    return _joined(
+        [positions, episodes and _count(episodes, "episode"), papers and _count(papers, "paper")]
+    )
