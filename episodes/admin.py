@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
+from django.urls import path
 
+from episodes.importers.admin_page import import_feed_view
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
 from ibsite.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
 
@@ -25,11 +27,21 @@ class ShowAdmin(admin.ModelAdmin):
                     "owner_name",
                     "owner_email",
                     "website",
+                    "podcast_type",
+                    "locked",
+                    "funding_url",
+                    "funding_text",
                     "podcast_guid",
                 ]
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Podcast apps know the show by its GUID: once set, it must never change.
+        if obj is not None and obj.podcast_guid:
+            return ["podcast_guid"]
+        return []
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(episode_total=Count("episodes"))
@@ -88,6 +100,8 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AppearanceInline, ChapterInline, DiscussionInline]
     actions = [*PublishingActionsMixin.actions, "reparse_chapters"]
+    # Adds "Import a podcast feed" beside "Add episode".
+    change_list_template = "admin/episodes/episode/change_list.html"
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["show", "title", "slug", ("number", "season", "episode_type")]}),
@@ -103,6 +117,13 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
         ("Transcript", {"fields": ["transcript"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        import_feed = self.admin_site.admin_view(lambda request: import_feed_view(self, request))
+        return [
+            path("import-feed/", import_feed, name="episodes_episode_import_feed"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         guests = Appearance.objects.filter(role=Appearance.Role.GUEST).select_related("person")

@@ -18,6 +18,10 @@ from ibsite.text import unique_slug
 class Show(models.Model):
     """The podcast itself: everything a podcast feed says about the show as a whole."""
 
+    class PodcastType(models.TextChoices):
+        EPISODIC = "episodic", "Episodic (newest first)"
+        SERIAL = "serial", "Serial (in order, oldest first)"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     subtitle = models.CharField(max_length=255, blank=True)
@@ -43,6 +47,25 @@ class Show(models.Model):
         blank=True,
         help_text="The show's permanent id for podcast apps; set once, never changed.",
     )
+    podcast_type = models.CharField(
+        "podcast type",
+        max_length=10,
+        choices=PodcastType.choices,
+        default=PodcastType.EPISODIC,
+        help_text="How podcast apps present the episodes.",
+    )
+    locked = models.BooleanField(
+        default=True,
+        help_text="Asks other podcast platforms not to import the feed (podcast:locked); "
+        "turn off only while moving the show to another host.",
+    )
+    funding_url = WebURLField(
+        "funding URL", blank=True, help_text="Where listeners can support the show, if anywhere."
+    )
+    funding_text = models.CharField(
+        max_length=128, blank=True, help_text='The funding link\'s text, like "Support the show".'
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]

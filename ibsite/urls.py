@@ -22,6 +22,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("api/v1/", include("api.urls")),
+    path("", include("feeds.urls")),
     path("admin/", admin.site.urls),
 ]
 

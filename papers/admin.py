@@ -1,7 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from papers import sources
+from papers.importers import CREATED, UNCHANGED, ImportProblem, import_paper
 from papers.models import Authorship, Citation, Paper
 
 
@@ -59,6 +65,22 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(year=self.value()) if self.value() else queryset
 
 
+class AddByIdForm(forms.Form):
+    identifier = forms.CharField(
+        label="arXiv id or DOI",
+        max_length=300,
+        help_text="Like 2405.07987 or 10.1038/nature14539; links to arxiv.org or doi.org "
+        "work too. The paper and its authors are looked up on arXiv or doi.org.",
+        widget=forms.TextInput(attrs={"autofocus": True, "size": 40}),
+    )
+
+    def clean_identifier(self):
+        try:
+            return sources.parse_identifier(self.cleaned_data["identifier"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
     ordering = Paper._meta.ordering  # Papers without a year last, on every database.
@@ -99,3 +121,65 @@ class PaperAdmin(admin.ModelAdmin):
     @admin.display(description="Cited by", ordering="cited_by_total")
     def cited_by_count(self, paper):
         return paper.cited_by_total
+
+    # Adding a paper by its arXiv id or DOI.
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_add_by_id"
+        view = self.admin_site.admin_view(self.add_by_id_view)
+        return [path("add-by-id/", view, name=name), *super().get_urls()]
+
+    def add_by_id_view(self, request):
+        """A form for an arXiv id or DOI; the paper is looked up, imported, and opened."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AddByIdForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            identifier = form.cleaned_data["identifier"]
+            try:
+                with sources.open_sources() as found:
+                    metadata = found.fetch(identifier)
+                result = import_paper(metadata)
+            except sources.SourceError as error:
+                form.add_error("identifier", str(error))
+            except ImportProblem as error:
+                form.add_error("identifier", f"This paper cannot be added: {error}")
+            else:
+                return self._added(request, identifier, result)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Add paper by arXiv id or DOI",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/papers/paper/add_by_id.html", context)
+
+    def _added(self, request, identifier, result):
+        paper = result.paper
+        people = ""
+        if result.new_people:
+            people = f", {len(result.new_people)} of them new"
+        if result.status == CREATED:
+            self.log_addition(request, paper, [{"added": {}}])
+            messages.success(
+                request,
+                f"Added \u201c{paper.title}\u201d from {identifier}, with {result.authors} "
+                f"author{'s' if result.authors != 1 else ''}{people}. Check it, add a summary "
+                "and topics.",
+            )
+        elif result.status == UNCHANGED:
+            messages.info(
+                request, f"\u201c{paper.title}\u201d was already here; {identifier} adds nothing."
+            )
+        else:
+            filled = [Paper._meta.get_field(name).verbose_name for name in result.filled]
+            if result.authors:
+                filled.append(f"{result.authors} authors{people}")
+            self.log_change(request, paper, [{"changed": {"fields": filled}}])
+            messages.success(
+                request,
+                f"\u201c{paper.title}\u201d was already here; filled in from {identifier}: "
+                f"{', '.join(filled)}.",
+            )
+        return redirect(reverse("admin:papers_paper_change", args=[paper.pk]))

@@ -45,10 +45,17 @@ def paper_detail(request, slug):
     return render(request, "papers/paper_detail.html", context)
 
 
+BIBTEX = "application/x-bibtex; charset=utf-8"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+
+
+def download(content, content_type, filename):
+    """A response the browser saves as `filename` (a slug and an extension: no quoting)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def paper_bibtex(request, slug):
     paper = _paper(slug)
-    response = HttpResponse(
-        paper_to_bibtex(paper), content_type="application/x-bibtex; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{paper.slug}.bib"'
-    return response
+    return download(paper_to_bibtex(paper), BIBTEX, f"{paper.slug}.bib")

@@ -4,6 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from episodes.models import Appearance, Episode
 from ibsite import structured_data
 from ibsite.pagination import paginate
+from papers.citations import papers_to_bibtex
+from papers.models import Authorship
+from papers.views import BIBTEX, download
 from people.filters import PersonFilter
 from people.models import Affiliation, Person
 
@@ -39,3 +42,14 @@ def person_detail(request, slug):
         "structured_data": structured_data.person(person, affiliations),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def person_papers_bibtex(request, slug):
+    """Everything this person wrote, as one .bib file (one entry a paper, unique keys)."""
+    person = get_object_or_404(Person, slug=slug)
+    papers = person.papers().prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("person"))
+    )
+    url = structured_data.absolute(person.get_absolute_url())
+    heading = f"Papers by {person.name}, from The Information Bottleneck: {url}"
+    return download(papers_to_bibtex(papers, heading), BIBTEX, f"{person.slug}-papers.bib")

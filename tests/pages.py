@@ -34,7 +34,8 @@ ISOLA_EPISODE = "platonic-representations-and-artificial-life-phillip-isola"
 KEMPE_EPISODE = "after-math-falls-whats-next-julia-kempe"
 PRH = "the-platonic-representation-hypothesis"
 POST = "everything-is-converging-to-the-same-thing"
-DEMO_AUDIO = f"{SITE_URL}/static/demo/silence.mp3"
+# The Isola episode's audio: every demo episode plays the same file at its own address.
+DEMO_AUDIO = f"{SITE_URL}/static/demo/silence.mp3?episode={ISOLA_EPISODE}"
 
 # What a page may run: its own static scripts, and JSON-LD (which is data, not code).
 SCRIPT_TYPES_THAT_ARE_DATA = {"application/ld+json"}

@@ -4,7 +4,14 @@ import datetime
 
 import pytest
 
-from papers.bibtex import citation_key, escape, family_first, paper_to_bibtex
+from papers.bibtex import (
+    citation_key,
+    escape,
+    family_first,
+    paper_to_bibtex,
+    split_name,
+    venue_kind,
+)
 from papers.models import Paper
 from people.models import Person
 from tests.factories import AuthorshipFactory, PaperFactory
@@ -21,7 +28,7 @@ def entry(authors=(), **fields):
     return parse_bibtex(paper_to_bibtex(paper, people(*authors)))
 
 
-def test_a_paper_with_a_venue_is_an_article_in_that_journal():
+def test_a_conference_paper_is_inproceedings_with_the_venue_as_booktitle():
     kind, key, fields = entry(
         ["Minyoung Huh", "Brian Cheung", "Tongzhou Wang", "Phillip Isola"],
         title="The Platonic Representation Hypothesis",
@@ -29,16 +36,51 @@ def test_a_paper_with_a_venue_is_an_article_in_that_journal():
         venue="ICML 2024",
         arxiv_id="2405.07987",
     )
-    assert (kind, key) == ("article", "huh2024platonic")
+    assert (kind, key) == ("inproceedings", "huh2024platonic")
     assert fields == {
         "title": "{The Platonic Representation Hypothesis}",
         "author": "Huh, Minyoung and Cheung, Brian and Wang, Tongzhou and Isola, Phillip",
         "year": "2024",
-        "journal": "ICML 2024",
+        "booktitle": "ICML 2024",
         "eprint": "2405.07987",
         "archivePrefix": "arXiv",
         "url": "https://arxiv.org/abs/2405.07987",
     }
+
+
+def test_a_journal_paper_is_an_article_in_that_journal():
+    kind, _, fields = entry(["Yann LeCun"], title="Deep learning", year=2015, venue="Nature")
+    assert kind == "article"
+    assert fields["journal"] == "Nature"
+    assert "booktitle" not in fields
+
+
+@pytest.mark.parametrize(
+    ("venue", "kind"),
+    [
+        ("ICML 2024", "conference"),
+        ("Advances in Neural Information Processing Systems 30", "conference"),
+        ("NeurIPS", "conference"),
+        ("Proceedings of the 37th Allerton Conference", "conference"),
+        ("CVPR Workshops", "conference"),
+        ("Findings of ACL 2023", "conference"),
+        ("International Conference on Learning Representations", "conference"),
+        ("Nature", "journal"),
+        ("Journal of Machine Learning Research", "journal"),
+        ("Transactions on Machine Learning Research", "journal"),
+        ("arXiv preprint arXiv:2405.07987", "preprint"),
+        ("CoRR", "preprint"),
+        ("", ""),
+    ],
+)
+def test_the_venue_says_what_kind_of_publication_it_is(venue, kind):
+    assert venue_kind(venue) == kind
+
+
+def test_a_preprint_venue_is_misc_howpublished():
+    kind, _, fields = entry(title="Notes", venue="arXiv preprint", arxiv_id="2405.07987")
+    assert kind == "misc"
+    assert fields["howpublished"] == "arXiv preprint"
 
 
 def test_a_paper_without_a_venue_is_misc_with_only_what_is_known():
@@ -107,10 +149,37 @@ def test_citation_keys(authors, title, year, key):
         ("Phillip Isola", "Isola, Phillip"),
         ("Chieh-Hsin Jesse Lai", "Lai, Chieh-Hsin Jesse"),
         ("Plato", "Plato"),
+        ("Laurens van der Maaten", "van der Maaten, Laurens"),
+        ("Jean de la Fontaine", "de la Fontaine, Jean"),
+        ("Yann Le Cun", "Le Cun, Yann"),
+        ("Guido Van Rossum", "Van Rossum, Guido"),
+        ("Van Jacobson", "Jacobson, Van"),
+        ("Quoc V. Le", "Le, Quoc V."),
+        ("Huh, Minyoung", "Huh, Minyoung"),
     ],
 )
 def test_names_are_written_family_name_first(name, expected):
     assert family_first(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "family"),
+    [
+        ("Phillip Isola", "Phillip", "Isola"),
+        ("Yann Le Cun", "Yann", "Le Cun"),
+        ("Aaron van den Oord", "Aaron", "van den Oord"),
+        ("Plato", "", "Plato"),
+        ("  ", "", ""),
+    ],
+)
+def test_a_name_splits_into_given_and_family_names(name, given, family):
+    assert split_name(name) == (given, family)
+
+
+def test_particles_stay_with_the_family_name_in_keys_and_bibtex_reads_them_back():
+    _, key, fields = entry(["Laurens van der Maaten", "Yann Le Cun"], title="t-SNE", year=2008)
+    assert key == "vandermaaten2008tsne"
+    assert fields["author"] == "van der Maaten, Laurens and Le Cun, Yann"
 
 
 def test_escape_leaves_plain_text_alone():

@@ -138,8 +138,9 @@ class TestWhatItLoads(TestCase):
         size = Path(finders.find("demo/silence.mp3")).stat().st_size
         assert 100_000 < size < 400_000
         for episode in Episode.objects.all():
-            assert (
-                episode.audio_url == "https://informationbottleneck.test/static/demo/silence.mp3"
+            assert episode.audio_url == (
+                "https://informationbottleneck.test/static/demo/silence.mp3"
+                f"?episode={episode.slug}"
             )
             assert episode.audio_size == size
             assert episode.audio_type == "audio/mpeg"

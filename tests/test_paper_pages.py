@@ -151,7 +151,7 @@ class TestPaperPageWithTheDemo(DemoTestCase):
     def test_it_shows_the_bibtex_and_a_download_link(self):
         page = self.page(PRH_URL)
         (bibtex,) = page.text_of("pre", class_="bibtex")
-        assert bibtex.startswith("@article{huh2024platonic,")
+        assert bibtex.startswith("@inproceedings{huh2024platonic,")
         assert page.links(f"{PRH_URL}bibtex") == ["Download BibTeX"]
         assert page.all("a", href=f"{PRH_URL}bibtex")[0]["download"] == ""
 
@@ -163,12 +163,12 @@ class TestPaperPageWithTheDemo(DemoTestCase):
             'attachment; filename="the-platonic-representation-hypothesis.bib"'
         )
         kind, key, fields = parse_bibtex(response.content.decode())
-        assert (kind, key) == ("article", "huh2024platonic")
+        assert (kind, key) == ("inproceedings", "huh2024platonic")
         assert fields == {
             "title": "{The Platonic Representation Hypothesis}",
             "author": "Huh, Minyoung and Cheung, Brian and Wang, Tongzhou and Isola, Phillip",
             "year": "2024",
-            "journal": "ICML 2024",
+            "booktitle": "ICML 2024",
             "eprint": "2405.07987",
             "archivePrefix": "arXiv",
             "url": "https://arxiv.org/abs/2405.07987",

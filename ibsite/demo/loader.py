@@ -31,7 +31,7 @@ how rows are found again on the next run:
 - Episode descriptions go through `episodes.timeline.parse_timeline`: the prose becomes the
   description, the timeline the chapters and the music credits their own field. The summary
   is the prose's first sentence unless the file gives one. Every episode has both hosts and
-  the silent demo audio.
+  the silent demo audio, at an address of its own (`silence.mp3?episode=<slug>`).
 - Dates and times are ISO 8601; times need their time zone ("Z" for UTC).
 - Rows are matched by natural key (slugs; an appearance by episode, person and role; a
   chapter by episode and start; an authorship by paper, person and place...), validated
@@ -242,7 +242,9 @@ class DemoLoader:
             "description": timeline.prose,
             "music_credits": timeline.music_credits_text(),
             "summary": item.get("summary") or first_sentence(timeline.prose),
-            "audio_url": self.audio_url,
+            # One file for all, at an address of its own: podcast apps tell episodes apart
+            # by their audio URL, and merge or drop those sharing one.
+            "audio_url": f"{self.audio_url}?episode={slug}",
             "audio_size": self.audio_size,
             "audio_type": "audio/mpeg",
         }

@@ -1,0 +1,146 @@
+"""The API's filters: the site's filters, as integrations need them.
+
+The site's filter sets offer choices (topics, guests, years) in a form; here a slug or a
+year that matches nothing is a valid question with an empty answer, as the OpenAPI document
+says (it cannot list every slug). A malformed value (?year=abc, a date that is not ISO
+8601, an unknown role) is a 400 that names the parameter.
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters
+from rest_framework.filters import search_smart_split
+
+from episodes.models import Appearance, Episode
+from papers.models import Paper
+from people.filters import ROLE_CHOICES
+from people.models import Person
+
+YEAR = {"type": "integer", "minimum": 1, "maximum": 9999}
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+DATE_OR_DATE_TIME = {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]}
+
+
+def document(filter, schema):
+    """Say in the OpenAPI document what the filter takes, with its label."""
+    extend_schema_field({**schema, "description": filter.label})(filter)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=YEAR["minimum"], max_value=YEAR["maximum"], **kwargs)
+        document(self, YEAR)
+
+
+DATE = r"\d{4}-\d{2}-\d{2}"
+DATE_TIME = DATE + r"[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+
+
+class DateTimeField(IsoDateTimeField):
+    """A date and time in RFC 3339 (2025-01-31T09:00:00Z), or a date (midnight UTC)."""
+
+    def to_python(self, value):
+        if value and not re.fullmatch(f"{DATE_TIME}|{DATE}", value, re.ASCII):
+            raise ValidationError(
+                "Enter a date (2025-01-31) or a date and time (2025-01-31T09:00:00Z).",
+                code="invalid",
+            )
+        value = super().to_python(value)
+        try:
+            value and value.astimezone(datetime.UTC)  # Not 0001-01-01T00:00:00+01:00.
+        except OverflowError:
+            raise ValidationError("That date is out of range.", code="invalid") from None
+        return value
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = DateTimeField
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        document(self, DATE_OR_DATE_TIME)
+
+
+class SlugFilter(django_filters.CharFilter):
+    """A slug; one that matches nothing gives an empty list."""
+
+    field_class = forms.SlugField
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+        document(self, SLUG)
+
+
+class EpisodeAPIFilter(django_filters.FilterSet):
+    """?tag=, ?guest= (slugs), ?year=, and ?published_after= / ?published_before= (ISO 8601)."""
+
+    tag = SlugFilter(field_name="tags__slug", label="A topic's slug")
+    guest = SlugFilter(method="filter_guest", label="A guest's slug")
+    year = YearFilter(field_name="published_at", lookup_expr="year", label="Year published")
+    published_after = DateTimeFilter(
+        field_name="published_at", lookup_expr="gte", label="Published at or after"
+    )
+    published_before = DateTimeFilter(
+        field_name="published_at", lookup_expr="lt", label="Published before"
+    )
+
+    class Meta:
+        model = Episode
+        fields = ["tag", "guest", "year", "published_after", "published_before"]
+
+    def filter_guest(self, queryset, name, slug):
+        return queryset.filter(
+            appearances__person__slug=slug, appearances__role=Appearance.Role.GUEST
+        )
+
+
+class PaperFilter(django_filters.FilterSet):
+    """?tag=<slug>&year=2024&author=<slug>."""
+
+    tag = SlugFilter(field_name="tags__slug", label="A topic's slug")
+    year = YearFilter(label="Year")
+    author = SlugFilter(field_name="authorships__person__slug", label="An author's slug")
+
+    class Meta:
+        model = Paper
+        fields = ["tag", "year", "author"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    """?role=host|guest|author&organization=<slug>."""
+
+    role = django_filters.ChoiceFilter(choices=ROLE_CHOICES, method="filter_role", label="Role")
+    organization = SlugFilter(
+        field_name="affiliations__organization__slug",
+        distinct=True,  # Two positions at one organization are one person.
+        label="An organization's slug",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["role", "organization"]
+
+    def filter_role(self, queryset, name, role):
+        if role == "guest":
+            # Guests of what the client may see: an upcoming guest is not named early.
+            episodes = Episode.objects.visible_to(self.request.user).values("pk")
+            return queryset.filter(
+                appearances__role=Appearance.Role.GUEST, appearances__episode__in=episodes
+            ).distinct()
+        return {"host": queryset.hosts, "author": queryset.authors}[role]()
+
+
+class SearchFilter(filters.SearchFilter):
+    """?search=, where a NUL character (which no text holds) is left out, not a 400."""
+
+    def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "").replace("\x00", "")
+        return search_smart_split(value)

@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("episodes", views.EpisodeViewSet, basename="episode")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("papers", views.PaperViewSet, basename="paper")
+router.register("posts", views.PostViewSet, basename="post")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("tags", views.TagViewSet, basename="tag")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

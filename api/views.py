@@ -1,0 +1,124 @@
+"""The API's endpoints: one ViewSet per resource, looked up by slug.
+
+Permissions, pagination, filtering, throttling and errors are set once in REST_FRAMEWORK
+(ibsite/settings.py); the viewsets only say what each resource lists and how.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from api import serializers
+from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
+from episodes.models import Episode
+from ibsite.tags import tags_with_counts
+from papers.models import Authorship, Paper
+from people.models import Affiliation, Organization, Person
+from posts.models import Post
+
+
+class BySlug:
+    """Objects are found by slug; any slug reaches the view, so an unknown one is a JSON 404."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+
+# Editors write an episode with person slugs and answer with the episode as it is read.
+WRITE_EPISODE = extend_schema(
+    request=serializers.EpisodeWriteSerializer, responses=serializers.EpisodeSerializer
+)
+
+
+@extend_schema_view(create=WRITE_EPISODE, update=WRITE_EPISODE, partial_update=WRITE_EPISODE)
+class EpisodeViewSet(BySlug, viewsets.ModelViewSet):
+    """Episodes, newest first. Anonymous clients see published ones only."""
+
+    filterset_class = EpisodeAPIFilter
+    search_fields = ["title", "summary", "description", "appearances__person__name"]
+    ordering_fields = ["published_at", "title", "duration", "number"]
+    ordering = ["-published_at", "-pk"]
+
+    def get_queryset(self):
+        return serializers.episodes_as_read(Episode.objects.visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return serializers.EpisodeWriteSerializer
+        return serializers.EpisodeSerializer
+
+
+class PersonViewSet(BySlug, viewsets.ModelViewSet):
+    """Hosts, guests and authors."""
+
+    filterset_class = PersonFilter
+    search_fields = ["name", "bio", "affiliations__organization__name"]
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+            "topics",
+        )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PersonDetailSerializer
+        return serializers.PersonSerializer
+
+
+class PaperViewSet(BySlug, viewsets.ModelViewSet):
+    """Papers with their authors in byline order."""
+
+    filterset_class = PaperFilter
+    search_fields = ["title", "abstract", "summary", "authorships__person__name"]
+    ordering_fields = ["year", "title"]
+    ordering = ["-year", "title"]
+
+    def get_queryset(self):
+        return Paper.objects.prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+            "tags",
+        )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.PaperDetailSerializer
+        return serializers.PaperSerializer
+
+
+class PostViewSet(BySlug, viewsets.ModelViewSet):
+    """Editorial essays, with their hindsight verdicts."""
+
+    serializer_class = serializers.PostSerializer
+    search_fields = ["title", "dek", "body"]
+    ordering_fields = ["published_at", "title"]
+    ordering = ["-published_at", "-pk"]
+
+    def get_queryset(self):
+        return (
+            Post.objects.visible_to(self.request.user)
+            .select_related("author")
+            .prefetch_related("papers", "tags")
+        )
+
+
+class OrganizationViewSet(BySlug, viewsets.ModelViewSet):
+    serializer_class = serializers.OrganizationSerializer
+    queryset = Organization.objects.all()
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+
+class TagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every topic in use, with how many episodes, papers, posts and people carry it."""
+
+    serializer_class = serializers.TagSerializer
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return tags_with_counts()

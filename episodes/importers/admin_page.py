@@ -1,0 +1,80 @@
+"""The admin's "Import a podcast feed" page: a URL or an uploaded file, then the summary.
+
+It runs `episodes.importers.feed.import_feed`, the code behind `manage.py import_feed`, and
+needs the permission to add episodes. `EpisodeAdmin` puts it at
+/admin/episodes/episode/import-feed/ and links to it from the episode list.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.template.response import TemplateResponse
+
+from episodes.importers.feed import import_feed
+from episodes.importers.rss import FeedError
+from episodes.models import Show
+
+PERMISSION = "episodes.add_episode"
+
+
+class ImportFeedForm(forms.Form):
+    url = forms.URLField(
+        label="Feed URL",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://"}),
+        help_text="The address of the show's RSS feed.",
+    )
+    file = forms.FileField(
+        label="or a feed file",
+        required=False,
+        help_text="An RSS file saved from the podcast host.",
+    )
+    show = forms.ModelChoiceField(
+        Show.objects.all(),
+        required=False,
+        empty_label="The feed's show (found by its title, or created)",
+        help_text="Only needed when there are several shows. A show's empty fields are "
+        "filled in from the feed; what is already written is kept.",
+    )
+    dry_run = forms.BooleanField(
+        label="Preview only: say what would change, save nothing",
+        label_suffix="",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if bool(cleaned.get("url")) == bool(cleaned.get("file")):
+            raise ValidationError("Give the feed's URL or upload the feed file (one of the two).")
+        return cleaned
+
+
+def import_feed_view(model_admin, request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    report = None
+    if request.method == "POST":
+        form = ImportFeedForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = import_feed(
+                    data["url"] or data["file"], show=data["show"], dry_run=data["dry_run"]
+                )
+            except FeedError as error:
+                form.add_error(None, f"{error} Nothing was imported.")
+    else:
+        form = ImportFeedForm()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Import a podcast feed",
+        "opts": model_admin.model._meta,
+        "form": form,
+        "report": report,
+    }
+    return TemplateResponse(request, "admin/episodes/episode/import_feed.html", context)

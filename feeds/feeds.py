@@ -1,0 +1,447 @@
+"""The site's feeds, as Django syndication feeds.
+
+- `PodcastFeed`: /feed/podcast.xml, every published episode, for podcast apps.
+- `TagPodcastFeed`, `PersonPodcastFeed`: the same, for the episodes on one topic or with one
+  person (/tags/<slug>/feed.xml, /people/<slug>/feed.xml).
+- `PostsFeed`: /feed/posts.xml, the editors' posts in full, as Atom.
+
+Each answers a conditional GET (If-None-Match, If-Modified-Since) from one aggregate query,
+without rendering anything, and may be kept a few minutes by any cache.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
+from django.views.decorators.http import condition
+from taggit.models import Tag
+
+from episodes.models import Appearance, Episode, Show
+from feeds import html
+from feeds.generators import FullTextAtomFeed, PodcastRssFeed
+from feeds.podcast import (
+    absolute,
+    ensure_podcast_guid,
+    episode_image,
+    episode_prefetches,
+    feed_chapters,
+    person_image,
+    podcast_feed_url,
+    show_image,
+)
+from people.models import Person
+from posts.models import Post
+
+SITE_NAME = "The Information Bottleneck"
+
+# Part of every ETag: change it when the feeds' markup changes, so that clients holding a
+# feed from before the deploy fetch it again.
+FEED_FORMAT = "feeds-1"
+
+
+def _version(key, count, *stamps):
+    """(ETag, Last-Modified) for a feed from what its content depends on."""
+    known = [stamp for stamp in stamps if stamp is not None]
+    parts = [FEED_FORMAT, settings.SITE_URL, key, str(count), *map(str, stamps)]
+    etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f'"{etag}"', max(known) if known else None
+
+
+class ConditionalFeed(Feed):
+    """A feed that answers a conditional GET with 304 from `version()`, before rendering.
+
+    The feed rendered for a version is also kept in Django's cache for PUBLIC_PAGE_MAX_AGE,
+    so that the many apps polling without a validator do not each render it again. What the
+    version does not cover (a guest's new photo, say) shows within that time.
+    """
+
+    def version(self, obj):
+        """(ETag, Last-Modified datetime or None) of the feed for `obj`."""
+        raise NotImplementedError
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("No such feed.") from None
+        etag, last_modified = self.version(obj)
+
+        @condition(
+            etag_func=lambda request: etag, last_modified_func=lambda request: last_modified
+        )
+        def render(request):
+            cache_key = f"feeds:{request.path}:{etag}"
+            body = cache.get(cache_key)
+            if body is None:
+                body = self.get_feed(obj, request).writeString("utf-8")
+                cache.set(cache_key, body, settings.PUBLIC_PAGE_MAX_AGE)
+            return HttpResponse(body, content_type=self.feed_type.content_type)
+
+        response = render(request)
+        # The same for everyone (published content only), so any cache may keep it briefly.
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        return response
+
+
+# Podcast feeds.
+
+
+@dataclass
+class PodcastSubject:
+    """What one podcast feed lists and says about itself."""
+
+    show: Show
+    episodes: QuerySet  # the published episodes it lists
+    key: str  # tells the feed apart from the others in its ETag
+    title: str
+    link: str  # absolute
+    description: str
+    feed_url: str  # absolute
+    podcast_guid: str = ""  # only the show's own feed has one
+    missing_when_empty: bool = False
+
+
+def _show():
+    show = Show.objects.prefetch_related("hosts").order_by("title", "pk").first()
+    if show is None:
+        raise Show.DoesNotExist("There is no show yet.")
+    return show
+
+
+def _person_entry(person, role, url_of):
+    return {"name": person.name, "role": role, "href": url_of(person), "img": person_image(person)}
+
+
+class _UrlCache:
+    """Absolute URLs of pages, each worked out once a feed (hosts come in every episode)."""
+
+    def __init__(self):
+        self._urls = {}
+
+    def __call__(self, obj):
+        key = (type(obj), obj.pk)
+        if key not in self._urls:
+            self._urls[key] = absolute(obj.get_absolute_url())
+        return self._urls[key]
+
+
+def _grouped_categories(show):
+    """[("Science", ["Mathematics"]), ("Technology", [])]: sub-categories under their parent."""
+    grouped = {}
+    for parent, child in show.category_list():
+        children = grouped.setdefault(parent, [])
+        if child and child not in children:
+            children.append(child)
+    return list(grouped.items())
+
+
+def _enclosure_owners(episodes):
+    """{episode id: whether it carries its audio as enclosure}: a URL appears once a feed.
+
+    Apps merge or reject episodes sharing an audio URL, so when two do, the older one (the
+    original; a rerun comes later) keeps it.
+    """
+    owner = {}
+    for episode in sorted(episodes, key=lambda e: (e.published_at, e.pk)):
+        if episode.audio_url:
+            owner.setdefault(episode.audio_url, episode.pk)
+    return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
+
+
+@dataclass
+class PodcastItem:
+    """One episode as a podcast feed's item says it."""
+
+    episode: Episode
+    url: str
+    description: str  # HTML
+    content: str  # HTML
+    enclosure: Enclosure | None
+    image: str
+    people: list
+    chapters_url: str
+    transcript_url: str
+    language: str
+
+    @classmethod
+    def of(cls, episode, show, url_of, has_enclosure):
+        url = url_of(episode)
+        chapters = feed_chapters(episode, url_of)
+        appearances = episode.feed_appearances
+        notes_html = html.notes(episode)
+        guests = [
+            (a.person.name, url_of(a.person), a.affiliation)
+            for a in appearances
+            if a.role == Appearance.Role.GUEST
+        ]
+        return cls(
+            episode=episode,
+            url=url,
+            description=html.description(notes_html, chapters),
+            content=html.content(notes_html, chapters, guests, episode.music_credits, url),
+            enclosure=Enclosure(
+                episode.audio_url, str(episode.audio_size or 0), episode.audio_type
+            )
+            if has_enclosure
+            else None,
+            image=episode_image(episode, show),
+            people=[_person_entry(a.person, a.role, url_of) for a in appearances],
+            chapters_url=absolute(reverse("feeds:chapters", args=[episode.slug]))
+            if chapters
+            else "",
+            transcript_url=absolute(reverse("feeds:transcript", args=[episode.slug]))
+            if episode.transcript.strip()
+            else "",
+            language=show.language,
+        )
+
+
+class PodcastFeed(ConditionalFeed):
+    """Every published episode of the show, newest first, for podcast apps."""
+
+    feed_type = PodcastRssFeed
+
+    def get_object(self, request):
+        show = _show()
+        return PodcastSubject(
+            show=show,
+            episodes=Episode.objects.published().filter(show=show),
+            key="podcast",
+            title=show.title,
+            link=absolute(reverse("home")),
+            description=show.description,
+            feed_url=podcast_feed_url(),
+            podcast_guid=str(ensure_podcast_guid(show)),
+        )
+
+    def version(self, subject):
+        stats = subject.episodes.aggregate(
+            count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
+        )
+        if subject.missing_when_empty and not stats["count"]:
+            raise Http404("No published episode is in this feed.")
+        return _version(
+            subject.key,
+            stats["count"],
+            subject.show.updated_at,
+            stats["updated"],
+            # A scheduled episode going live changes no updated_at, but this.
+            stats["published"],
+        )
+
+    def get_feed(self, subject, request):
+        feed = super().get_feed(subject, request)
+        feed.feed["language"] = subject.show.language
+        return feed
+
+    # The channel.
+
+    def title(self, subject):
+        return subject.title
+
+    def link(self, subject):
+        return subject.link
+
+    def description(self, subject):
+        return subject.description
+
+    def feed_url(self, subject):
+        return subject.feed_url
+
+    def feed_copyright(self, subject):
+        return subject.show.copyright or None
+
+    def feed_extra_kwargs(self, subject):
+        show = subject.show
+        hosts = list(show.hosts.all())
+        return {
+            "image": show_image(show),
+            "itunes_categories": _grouped_categories(show),
+            "explicit": show.explicit,
+            "itunes_author": " & ".join(host.name for host in hosts) or show.owner_name,
+            "owner_name": show.owner_name,
+            "owner_email": show.owner_email,
+            "podcast_type": show.podcast_type,
+            "podcast_guid": subject.podcast_guid,
+            "locked": show.locked,
+            "hosts": [_person_entry(host, "host", _UrlCache()) for host in hosts],
+            "funding_url": show.funding_url,
+            "funding_text": show.funding_text or "Support the show",
+        }
+
+    # The episodes.
+
+    def items(self, subject):
+        """Every episode of the feed, newest first, with what its item says worked out once."""
+        episodes = list(
+            subject.episodes.prefetch_related(*episode_prefetches()).order_by(
+                "-published_at", "-pk"
+            )
+        )
+        enclosures = _enclosure_owners(episodes)
+        url_of = _UrlCache()
+        return [
+            PodcastItem.of(episode, subject.show, url_of, enclosures[episode.pk])
+            for episode in episodes
+        ]
+
+    def item_title(self, item):
+        return item.episode.title
+
+    def item_link(self, item):
+        return item.url
+
+    def item_guid(self, item):
+        return item.episode.guid
+
+    item_guid_is_permalink = False
+
+    def item_description(self, item):
+        return item.description
+
+    def item_pubdate(self, item):
+        return item.episode.published_at
+
+    def item_updateddate(self, item):
+        return item.episode.updated_at
+
+    def item_enclosures(self, item):
+        return [item.enclosure] if item.enclosure else []
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.episode.feed_tags]
+
+    def item_extra_kwargs(self, item):
+        episode = item.episode
+        return {
+            "content_encoded": item.content,
+            "duration": episode.duration,
+            "number": episode.number,
+            "season": episode.season,
+            "episode_type": episode.episode_type,
+            "explicit": episode.explicit,
+            "image": item.image,
+            "people": item.people,
+            "chapters_url": item.chapters_url,
+            "transcript_url": item.transcript_url,
+            "language": item.language,
+        }
+
+
+class TagPodcastFeed(PodcastFeed):
+    """The published episodes on one topic. 404 when no published episode carries it."""
+
+    def get_object(self, request, slug):
+        tag = Tag.objects.get(slug=slug)
+        show = _show()
+        return PodcastSubject(
+            show=show,
+            episodes=Episode.objects.published().filter(show=show, tags=tag),
+            key=f"tag:{tag.pk}:{tag.name}",
+            title=f"{show.title}: #{tag.name}",
+            link=absolute(reverse("tag_detail", args=[tag.slug])),
+            description=f"Every episode of {show.title} on {tag.name}.",
+            feed_url=absolute(reverse("feeds:tag", args=[tag.slug])),
+            missing_when_empty=True,
+        )
+
+
+class PersonPodcastFeed(PodcastFeed):
+    """Every published episode with one person, as guest or host.
+
+    Any person's feed exists, like their page, so that a listener can follow someone before
+    their first episode.
+    """
+
+    def get_object(self, request, slug):
+        person = Person.objects.get(slug=slug)
+        show = _show()
+        appeared = Appearance.objects.filter(person=person).values("episode")
+        return PodcastSubject(
+            show=show,
+            episodes=Episode.objects.published().filter(show=show, pk__in=appeared),
+            key=f"person:{person.pk}:{person.name}:{person.photo.name}",
+            title=f"{show.title}: episodes with {person.name}",
+            link=absolute(person.get_absolute_url()),
+            description=f"Every episode of {show.title} with {person.name}.",
+            feed_url=absolute(reverse("feeds:person", args=[person.slug])),
+        )
+
+
+# The posts.
+
+
+class PostsFeed(ConditionalFeed):
+    """The editors' posts, newest first, in full, as Atom."""
+
+    feed_type = FullTextAtomFeed
+    title = f"{SITE_NAME}: posts"
+    subtitle = "Essays by the editors of The Information Bottleneck."
+    author_name = SITE_NAME
+    content_template = "feeds/post_content.html"
+
+    def get_object(self, request):
+        return Post.objects.published()
+
+    def version(self, posts):
+        stats = posts.aggregate(
+            count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
+        )
+        return _version("posts", stats["count"], stats["updated"], stats["published"])
+
+    def link(self):
+        return absolute(reverse("posts:list"))
+
+    def feed_url(self):
+        return absolute(reverse("feeds:posts"))
+
+    def items(self, posts):
+        return (
+            posts.select_related("author")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-pk")
+        )
+
+    def item_title(self, post):
+        return post.title
+
+    def item_link(self, post):
+        return absolute(post.get_absolute_url())
+
+    def item_guid(self, post):
+        # A tag URI (RFC 4151) from the id, not the address: it survives a change of slug.
+        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"tag:{host},{post.created_at:%Y-%m-%d}:post:{post.pk}"
+
+    def item_description(self, post):
+        return escape(post.dek) if post.dek else None  # <summary type="html">
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_author_name(self, post):
+        return post.author.name if post.author else None
+
+    def item_author_link(self, post):
+        return absolute(post.author.get_absolute_url()) if post.author else None
+
+    def item_categories(self, post):
+        return [tag.name for tag in post.tags.all()]
+
+    def item_extra_kwargs(self, post):
+        return {"content": render_to_string(self.content_template, {"post": post})}

@@ -1,0 +1,205 @@
+"""`manage.py import_papers`: papers from BibTeX files, arXiv ids and DOIs."""
+
+import contextlib
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from papers import sources
+from papers.importers import (
+    CREATED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    ImportProblem,
+    ImportResult,
+    NotBibtex,
+    import_paper,
+    quiet,
+    read_bibtex,
+)
+from papers.sources.http import DEFAULT_TIMEOUT
+
+
+class Command(BaseCommand):
+    help = (
+        "Import papers, with their authors in byline order, from BibTeX files and from arXiv "
+        "ids or DOIs (looked up on arXiv and doi.org). Authors are matched to the people "
+        "already here ignoring case and accents; the others are created. A paper already "
+        "here (same arXiv id, DOI or exact title) only gets the fields it lacks, so running "
+        "an import again changes nothing. Each paper is imported in its own transaction: one "
+        "that fails is skipped, with the reason, and leaves nothing behind, while the others "
+        "are imported. Files and ids are all checked before anything is written. The command "
+        "ends with a summary, and exits with status 1 if anything was skipped. "
+        "Examples: import_papers refs.bib; import_papers --arxiv 2405.07987 1706.03762 "
+        "--doi 10.1038/nature14539; import_papers --dry-run refs.bib."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "files",
+            nargs="*",
+            type=Path,
+            metavar="FILE.bib",
+            help="BibTeX files (UTF-8). An entry that cannot be read is skipped and reported.",
+        )
+        parser.add_argument(
+            "--arxiv",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="ID",
+            help="arXiv ids (2405.07987, cs/0112017, or arxiv.org links), looked up on arXiv.",
+        )
+        parser.add_argument(
+            "--doi",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="DOI",
+            help="DOIs (10.1038/nature14539, or doi.org links), looked up on doi.org.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything but save: show what would be created or filled in.",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT,
+            metavar="SECONDS",
+            help=f"How long to wait for arXiv or doi.org (default {DEFAULT_TIMEOUT:g}).",
+        )
+
+    def handle(self, *args, files, arxiv, doi, dry_run, timeout, verbosity, **options):
+        if not (files or arxiv or doi):
+            raise CommandError(
+                "Nothing to import: give BibTeX files, --arxiv ids or --doi DOIs "
+                "(see import_papers --help)."
+            )
+        self.verbosity = verbosity
+        identifiers = self.check_identifiers(arxiv, doi)
+        items = [item for path in files for item in self.read_file(path)]  # all checked first
+        items += [(str(identifier), identifier) for identifier in identifiers]
+
+        if dry_run:
+            self.say("Dry run: nothing will be saved.")
+        results = []
+        with contextlib.ExitStack() as stack:
+            if identifiers:
+                network = stack.enter_context(sources.open_sources(timeout=timeout))
+            else:
+                network = None
+            if verbosity < 3:  # httpx logs each request; the progress lines say it better
+                stack.enter_context(quiet("httpx"))
+            # Each paper is its own transaction; a dry run wraps them all in one rolled back.
+            if dry_run:
+                stack.enter_context(transaction.atomic())
+            for position, (label, what) in enumerate(items, start=1):
+                result = self.import_one(label, what, network)
+                results.append(result)
+                self.progress(position, len(items), result, dry_run)
+            if dry_run:
+                transaction.set_rollback(True)
+        self.summarize(results, dry_run)
+
+    # Checking everything before anything is written.
+
+    def check_identifiers(self, arxiv, doi):
+        identifiers, problems = [], []
+        for kind, values in [("arxiv", arxiv), ("doi", doi)]:
+            for value in values:
+                try:
+                    identifier = sources.parse_identifier(value, kind)
+                except ValueError as error:
+                    problems.append(str(error))
+                else:
+                    if identifier not in identifiers:
+                        identifiers.append(identifier)
+        if problems:
+            raise CommandError(
+                "Nothing was imported; fix these and run the command again:\n  "
+                + "\n  ".join(problems)
+            )
+        return identifiers
+
+    def read_file(self, path):
+        """(label, PaperMetadata or the reason it cannot be read) for each entry of a file."""
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            raise CommandError(f"There is no file {path}. Check the path.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} is a folder; give the BibTeX file in it.") from None
+        except OSError as error:
+            raise CommandError(f"Could not read {path}: {error.strerror}.") from None
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"{path} is not UTF-8 text (byte {error.start}): is it a BibTeX file? If it "
+                f"is, convert it, e.g. `iconv -f latin1 -t utf-8 {path}`. Nothing was imported."
+            ) from None
+        try:
+            entries = read_bibtex(text, path.name)
+        except NotBibtex as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
+        return [(entry.label, entry.metadata or entry.problem) for entry in entries]
+
+    # Importing.
+
+    def import_one(self, label, what, network):
+        """Import one item: a PaperMetadata, an Identifier to look up, or a problem."""
+        if isinstance(what, str):
+            return ImportResult(source=label, status=SKIPPED, reason=what)
+        try:
+            if isinstance(what, sources.Identifier):
+                what = network.fetch(what)
+            result = import_paper(what)
+        except (sources.SourceError, ImportProblem) as error:
+            return ImportResult(source=label, status=SKIPPED, reason=str(error))
+        except DatabaseError as error:  # another process wrote the same paper meanwhile
+            return ImportResult(
+                source=label,
+                status=SKIPPED,
+                reason=f"the database refused it ({error}); run the command again.",
+            )
+        result.source = label
+        return result
+
+    # Saying what happened.
+
+    def say(self, message, style=None):
+        if self.verbosity >= 1:
+            self.stdout.write(style(message) if style else message)
+
+    def progress(self, position, total, result, dry_run):
+        style = {
+            CREATED: self.style.SUCCESS,
+            UPDATED: self.style.SUCCESS,
+            SKIPPED: self.style.WARNING,
+        }.get(result.status)
+        self.say(f"[{position}/{total}] {result.source}: {result.describe(dry_run)}", style)
+
+    def summarize(self, results, dry_run):
+        counts = {
+            status: sum(1 for r in results if r.status == status)
+            for status in (CREATED, UPDATED, UNCHANGED, SKIPPED)
+        }
+        people = sum(len(r.new_people) for r in results)
+        totals = ", ".join(f"{n} {status}" for status, n in counts.items())
+        prefix = "Dry run, nothing saved" if dry_run else "Done"
+        self.say(
+            f"{prefix}: {totals}; {people} new {'person' if people == 1 else 'people'}.",
+            self.style.SUCCESS if not counts[SKIPPED] else None,
+        )
+        skipped = [r for r in results if r.status == SKIPPED]
+        if skipped:
+            self.say("Skipped:")
+            for result in skipped:
+                self.say(f"  {result.source}: {result.reason}")
+            raise CommandError(
+                f"{len(skipped)} of {len(results)} skipped (listed above). Fix them and run "
+                "the command again: what was imported stays, and importing it again changes "
+                "nothing."
+            )
