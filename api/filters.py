@@ -55,10 +55,10 @@ class DateTimeField(IsoDateTimeField):
             )
         value = super().to_python(value)
         try:
-            value and value.astimezone(datetime.UTC)  # Not 0001-01-01T00:00:00+01:00.
-        except OverflowError:
+            # In UTC: PostgreSQL refuses offsets past 15:59 (RFC 3339 allows 23:59).
+            return value and value.astimezone(datetime.UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00
             raise ValidationError("That date is out of range.", code="invalid") from None
-        return value
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -2,11 +2,10 @@
 
 drf-spectacular describes the successful responses; this adds what it cannot know: reads
 need no credentials, every error status the API answers with (and its JSON shape), and
-URLs that may be left blank.
+that an empty query parameter is the same as none.
 """
 
 from drf_spectacular import openapi
-from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 DETAIL = {
@@ -78,15 +77,3 @@ class AutoSchema(openapi.AutoSchema):
                     },
                 )
         return responses
-
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        # A URL that may be left blank is "" or a URL, never a URL alone.
-        if (
-            isinstance(field, serializers.URLField)
-            and field.allow_blank
-            and schema.get("format") == "uri"
-        ):
-            del schema["format"]
-            schema["anyOf"] = [{"format": "uri"}, {"maxLength": 0}]
-        return schema

@@ -124,6 +124,13 @@ def type_errors(field, value):
         return [serializers.ErrorDetail(f"Expected {name}.", code="invalid")]
     if isinstance(field, serializers.RelatedField) and value == "":
         return [serializers.ErrorDetail("This field may not be blank.", code="blank")]
+    if isinstance(field, serializers.RelatedField) and "\x00" in value:
+        # No slug holds one, and PostgreSQL refuses it in a query (a 500).
+        return [
+            serializers.ErrorDetail(
+                "Null characters are not allowed.", code="null_characters_not_allowed"
+            )
+        ]
     child = getattr(field, "child", None) or getattr(field, "child_relation", None)
     if kind is list and child is not None and not isinstance(child, serializers.Serializer):
         errors = {i: e for i, item in enumerate(value) if (e := type_errors(child, item))}

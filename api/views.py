@@ -5,6 +5,7 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -22,6 +23,13 @@ class BySlug:
 
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        if "\x00" in self.kwargs[self.lookup_field]:
+            # No slug holds a NUL, and PostgreSQL refuses one in a query (a 500).
+            name = self.get_queryset().model._meta.object_name
+            raise Http404(f"No {name} matches the given query.")
+        return super().get_object()
 
 
 # Editors write an episode with person slugs and answer with the episode as it is read.

@@ -45,8 +45,8 @@ def prh(db):
         doi="10.48550/arXiv.2405.07987",
         url="https://phillipi.github.io/prh/",
         openalex_id="W4396833154",
-        tags=["Representation Learning"],
     )
+    paper.tags.add("Representation Learning")
     for order, (name, slug) in enumerate(
         [("Minyoung Huh", "minyoung-huh"), ("Brian Cheung", "brian-cheung")], start=1
     ):
@@ -270,6 +270,7 @@ def test_published_on_sets_the_year(editor_api):
         ({"authors": "yann-lecun"}, "authors"),
         ({"authors": ["yann-lecun", "nobody"]}, "authors.1"),
         ({"authors": ["yann-lecun", 3]}, "authors.1"),
+        ({"authors": ["yann-lecun\x00"]}, "authors.0"),
         ({"authors": ["yann-lecun", "yann-lecun"]}, "authors"),
         ({"tags": [""]}, "tags"),
     ],
