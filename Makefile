@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test    lint and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make test    lint, the whole test suite and api-check (DATABASE_URL picks the database)"
 	@echo "make api-check  schemathesis against the API's OpenAPI document, on a throwaway database"
 	@echo "make lint    ruff check and format check"
 	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
@@ -56,6 +56,7 @@ format: install
 test: lint static browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
+	bash scripts/check-api-schema.sh
 
 # The API against its own OpenAPI document, as an anonymous client and as an editor (about
 # four minutes). A throwaway SQLite database, or ibsite_apicheck beside DATABASE_URL's.
