@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import models, transaction
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +25,8 @@ from ibsite.structured_data import absolute
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post
+from search import index as search_index
+from search.models import Entry, Kind
 
 
 class PageURLField(serializers.ReadOnlyField):
@@ -313,6 +315,7 @@ class PersonSerializer(TaggitSerializer, ModelSerializer):
 
     def _set_affiliations(self, person, affiliations):
         Affiliation.objects.bulk_create(Affiliation(person=person, **a) for a in affiliations)
+        search_index.update(people=[person])  # bulk_create() sends no signals
 
 
 class AppearanceOfPersonSerializer(ModelSerializer):
@@ -422,6 +425,7 @@ class PaperSerializer(TaggitSerializer, ModelSerializer):
             Authorship(paper=paper, person=person, order=order)
             for order, person in enumerate(authors, start=1)
         )
+        search_index.update(papers=[paper])  # bulk_create() sends no signals
 
 
 class DiscussionOfPaperSerializer(ModelSerializer):
@@ -622,6 +626,7 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
             for order, appearance in enumerate(people)
         )
         Chapter.objects.bulk_create(Chapter(episode=episode, **chapter) for chapter in chapters)
+        search_index.update(episodes=[episode])  # bulk_create() sends no signals
 
     def to_representation(self, episode):
         episode = episodes_as_read(Episode.objects).get(pk=episode.pk)
@@ -719,3 +724,71 @@ class TagSerializer(serializers.Serializer):
             "posts": tag.post_count,
             "people": tag.person_count,
         }
+
+
+# Search (/api/v1/search/): the site's search results, as the /search/ page ranks them.
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text='What to look for, in web search syntax: words, "a phrase", -excluded, '
+        "this OR that. Only the first 200 characters are used; a query with no letter or "
+        "digit finds nothing.",
+    )
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Only results of this kind (all kinds when left out).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A query is cleaned rather than refused: control characters, NUL included, are
+        # dropped by search.results.clean_terms.
+        q = self.fields["q"]
+        q.validators = [
+            v for v in q.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class SearchResultSerializer(ModelSerializer):
+    title_html = serializers.CharField(
+        help_text="The title as HTML, the matched words in <mark>; everything else escaped."
+    )
+    snippet_html = serializers.CharField(
+        help_text="A passage around the matched words, as HTML like title_html."
+    )
+    html_url = PageURLField(
+        help_text="The page of the result; for a chapter, the episode at that moment (?t=)."
+    )
+    timestamp = serializers.SerializerMethodField(
+        help_text='A chapter\'s start as "h:mm:ss" or "mm:ss"; null for other kinds.'
+    )
+    rank = serializers.FloatField(
+        help_text="Relevance: higher is better (comparable within one search only)."
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "kind",
+            "title",
+            "title_html",
+            "snippet_html",
+            "context",
+            "html_url",
+            "start",
+            "timestamp",
+            "date",
+            "rank",
+        ]
+        extra_kwargs = {
+            "context": {"help_text": "Who or what it belongs to: guests, authors, episode."},
+            "start": {"help_text": "A chapter's start in seconds; null for other kinds."},
+        }
+
+    def get_timestamp(self, entry) -> str | None:
+        return entry.timestamp() or None

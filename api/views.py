@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.pagination import PageNumberPagination
 
 from api import serializers
 from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
@@ -16,6 +17,8 @@ from ibsite.tags import tags_with_counts
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post
+from search.models import Entry, Kind
+from search.results import Search
 
 
 class BySlug:
@@ -130,3 +133,58 @@ class TagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return tags_with_counts()
+
+
+class SearchPagination(PageNumberPagination):
+    """Pages of results, with the number of matches of every kind and the query as run."""
+
+    def paginate_search(self, search, kind, request, view):
+        self.search, self.kind = search, kind
+        self.counts = search.counts() if search.searchable else dict.fromkeys(Kind.values, 0)
+        return self.paginate_queryset(search.ranked(kind or None), request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"query": self.search.terms, "counts": self.counts, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"] = {
+            "query": {
+                "type": "string",
+                "description": "The query as searched (control characters dropped, spaces "
+                "collapsed, at most 200 characters).",
+            },
+            "counts": {
+                "type": "object",
+                "description": "How many results of each kind match, whatever ?kind= says.",
+                "properties": {kind: {"type": "integer"} for kind in Kind.values},
+                "required": list(Kind.values),
+            },
+            **schema["properties"],
+        }
+        schema["required"] = ["query", "counts", *schema.get("required", [])]
+        return schema
+
+
+@extend_schema(parameters=[serializers.SearchParamsSerializer])
+class SearchViewSet(viewsets.GenericViewSet):
+    """Ranked full-text search over episodes, chapters (moments of an episode), people,
+    papers, posts and topics: the results of the site's /search/ page. Published content
+    only, best first; each result has its title and a snippet with the matched words marked.
+    """
+
+    serializer_class = serializers.SearchResultSerializer
+    pagination_class = SearchPagination
+    filter_backends = []  # ?q= and ?kind= are the whole interface
+    queryset = Entry.objects.none()  # for the schema; list() asks search.results
+
+    def list(self, request):
+        params = serializers.SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        search = Search(params.validated_data["q"])
+        kind = params.validated_data.get("kind", "")
+        page = self.paginator.paginate_search(search, kind, request, self)
+        search.highlight(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,6 +1,9 @@
 """Markdown to safe HTML, for show notes, bios, essays and anything editors or users write."""
 
+import html
+
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
@@ -27,3 +30,8 @@ def render_markdown(text):
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # Sanitized by nh3 just above.
+
+
+def plain_text(text):
+    """Markdown as one line of plain text (not HTML: escape it where HTML is made)."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # full-text and trigram search; harmless on SQLite
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "papers",
     "episodes",
     "posts",
+    "search",
     # Last: its post_migrate hook reads the permissions the apps above have just created.
     "ibsite.apps.IbsiteConfig",
 ]
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "search.middleware.index_batch",
 ]
 
 ROOT_URLCONF = "ibsite.urls"

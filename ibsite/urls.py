@@ -2,10 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ibsite import views
+from ibsite.converters import TagSlugConverter
 from ibsite.sitemaps import SITEMAPS
+
+register_converter(TagSlugConverter, "tagslug")  # before the includes below use it
 
 admin.site.site_header = "The Information Bottleneck: editors"
 admin.site.site_title = "Information Bottleneck admin"
@@ -13,13 +16,14 @@ admin.site.index_title = "Curate the show"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", include("search.urls")),
     path("about/", views.about, name="about"),
     path("episodes/", include("episodes.urls")),
     path("people/", include("people.urls")),
     path("papers/", include("papers.urls")),
     path("posts/", include("posts.urls")),
     path("tags/", views.tag_list, name="tag_list"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<tagslug:slug>/", views.tag_detail, name="tag_detail"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("api/v1/", include("api.urls")),

@@ -36,6 +36,7 @@ from papers.models import Authorship, Paper
 from papers.sources import PaperMetadata, base_id, parse_identifier
 from papers.sources.doi import arxiv_id_from
 from people.models import Person
+from search import index as search_index
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
@@ -230,6 +231,7 @@ def import_paper(metadata):
             Authorship(paper=paper, person=person, order=order)
             for order, person in enumerate(people, start=1)
         )
+        search_index.update(papers=[paper])  # bulk_create() sends no signals
         result.authors = len(people)
         if result.status == UNCHANGED:
             result.status = UPDATED

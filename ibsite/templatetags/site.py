@@ -1,7 +1,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ibsite import markdown
@@ -22,7 +22,7 @@ def render_markdown(text):
 @register.filter
 def plain_text(text):
     """Markdown as one line of plain text, for meta descriptions and summaries."""
-    return " ".join(strip_tags(markdown.render_markdown(text)).split())
+    return markdown.plain_text(text)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from episodes.importers.feed import DEFAULT_PROGRESS_EVERY, SKIPPED, import_feed
 from episodes.importers.rss import FeedError
 from episodes.importers.sources import DEFAULT_TIMEOUT
+from search import index as search_index
 
 
 def positive_number(text):
@@ -81,15 +82,17 @@ class Command(BaseCommand):
         if loud:
             self.stdout.write(f"Reading {source}...")
         try:
-            report = import_feed(
-                source,
-                show=show,
-                dry_run=dry_run,
-                timeout=timeout,
-                progress=self.progress if loud else None,
-                progress_every=progress_every,
-                on_item=self.item_line if verbosity >= 2 else None,
-            )
+            # The new episodes are indexed for search together, once the import is done.
+            with search_index.batch():
+                report = import_feed(
+                    source,
+                    show=show,
+                    dry_run=dry_run,
+                    timeout=timeout,
+                    progress=self.progress if loud else None,
+                    progress_every=progress_every,
+                    on_item=self.item_line if verbosity >= 2 else None,
+                )
         except FeedError as error:
             raise CommandError(f"{source}: {error} Nothing was imported.") from None
         if loud:

@@ -19,6 +19,8 @@ from ibsite.demo.loader import (
     DemoContentError,
     DemoLoader,
 )
+from search import index as search_index
+from search.models import Entry
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 DEMO_AUDIO = "demo/silence.mp3"
@@ -73,7 +75,8 @@ class Command(BaseCommand):
             else None,
         )
         try:
-            with transaction.atomic():
+            # The search index is written once, after the load commits.
+            with search_index.batch(), transaction.atomic():
                 tally = loader.load(content)
                 if demo_editor:
                     loader.load_demo_editor()
@@ -86,6 +89,9 @@ class Command(BaseCommand):
                 f"The database refused the demo content ({error}); nothing was loaded. "
                 "Has `manage.py migrate` been run?"
             ) from error
+        if not Entry.objects.exists():
+            # A database loaded before search existed: the content is there, unindexed.
+            search_index.rebuild()
         if loud:
             self.report(tally, demo_editor)
 

@@ -20,6 +20,7 @@ from papers.importers import (
     read_bibtex,
 )
 from papers.sources.http import DEFAULT_TIMEOUT
+from search import index as search_index
 
 
 class Command(BaseCommand):
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             self.say("Dry run: nothing will be saved.")
         results = []
         with contextlib.ExitStack() as stack:
+            # The papers are indexed for search together, at the end.
+            stack.enter_context(search_index.batch())
             if identifiers:
                 network = stack.enter_context(sources.open_sources(timeout=timeout))
             else:
