@@ -7,7 +7,7 @@ PORT ?= 8000
 # Installed again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test api-check lint format install migrate demo static browser bench clean help
+.PHONY: run test api-check lint format install migrate demo static browser bench bench-search clean help
 
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
@@ -16,7 +16,7 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
 	@echo "make format  let ruff fix what it can"
-	@echo "make bench   the benchmark scripts"
+	@echo "make bench   the benchmarks (bench-search: search latency on 225,000 items, PostgreSQL)"
 	@echo "make clean   remove the virtualenv, the SQLite database and collected static files"
 
 $(STAMP): pyproject.toml
@@ -63,8 +63,12 @@ test: lint static browser
 api-check: install static
 	bash scripts/check-api-schema.sh
 
-bench: demo
-	@echo "No benchmarks yet."
+bench: bench-search
+
+# Search latency on a generated corpus in PostgreSQL (database ibsite_bench, kept between
+# runs; the first run builds it, several minutes). See scripts/bench_search.py.
+bench-search: install
+	$(PY) scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

@@ -18,7 +18,7 @@ from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post
 from search.models import Entry, Kind
-from search.results import Search
+from search.results import CAP, Search
 
 
 class BySlug:
@@ -140,7 +140,7 @@ class SearchPagination(PageNumberPagination):
 
     def paginate_search(self, search, kind, request, view):
         self.search, self.kind = search, kind
-        self.counts = search.counts() if search.searchable else dict.fromkeys(Kind.values, 0)
+        self.counts = search.counts()
         return self.paginate_queryset(search.ranked(kind or None), request, view)
 
     def get_paginated_response(self, data):
@@ -158,7 +158,9 @@ class SearchPagination(PageNumberPagination):
             },
             "counts": {
                 "type": "object",
-                "description": "How many results of each kind match, whatever ?kind= says.",
+                "description": "How many results of each kind there are, whatever ?kind= says. "
+                f"At most {CAP}: {CAP} means {CAP} or more (a very common word ranks the "
+                f"{CAP} newest matches of each kind).",
                 "properties": {kind: {"type": "integer"} for kind in Kind.values},
                 "required": list(Kind.values),
             },
@@ -186,5 +188,4 @@ class SearchViewSet(viewsets.GenericViewSet):
         search = Search(params.validated_data["q"])
         kind = params.validated_data.get("kind", "")
         page = self.paginator.paginate_search(search, kind, request, self)
-        search.highlight(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

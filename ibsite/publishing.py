@@ -7,7 +7,12 @@ with no job to run.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
+
+# Sent by publish_now() and unpublish(), whose bulk update() sends no post_save, with the
+# model as sender and `pks`, the ids of the items changed (search re-indexes them).
+publication_changed = Signal()
 
 
 class Status(models.TextChoices):
@@ -34,12 +39,17 @@ class PublishableQuerySet(models.QuerySet):
     def publish_now(self):
         """Publish every item of this queryset now; return how many changed."""
         now = timezone.now()
-        return self.exclude(status=Status.PUBLISHED, published_at__lte=now).update(
-            status=Status.PUBLISHED, published_at=now
-        )
+        changing = self.exclude(status=Status.PUBLISHED, published_at__lte=now)
+        return self._announced(changing, status=Status.PUBLISHED, published_at=now)
 
     def unpublish(self):
-        return self.exclude(status=Status.DRAFT).update(status=Status.DRAFT)
+        return self._announced(self.exclude(status=Status.DRAFT), status=Status.DRAFT)
+
+    def _announced(self, items, **values):
+        pks = list(items.values_list("pk", flat=True))
+        changed = self.model.objects.filter(pk__in=pks).update(**values)
+        publication_changed.send(sender=self.model, pks=pks)
+        return changed
 
 
 class Publishable(models.Model):
@@ -73,6 +83,10 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def public_from(self):
+        """When it is (or will be) public; None for a draft."""
+        return None if self.status == Status.DRAFT else self.published_at
 
     def is_scheduled(self):
         return (

@@ -6,7 +6,10 @@ matching words in titles and snippets. PostgreSQL also forgives misspelled names
 and topics (trigram similarity); SQLite matches words by their beginning instead.
 """
 
+import functools
 import re
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -15,8 +18,8 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
-from django.db import connections
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db import connections, transaction
+from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -41,10 +44,6 @@ def marked(text):
     return mark_safe(html)  # Escaped just above; the marks are ours.
 
 
-def snippet_source(keywords, body):
-    return SEPARATOR.join(part for part in (keywords, body) if part)
-
-
 class PostgreSQL:
     config = "english"
     # Misspelled names are forgiven where a name is the whole title.
@@ -61,46 +60,92 @@ class PostgreSQL:
     def query(self, terms):
         return SearchQuery(terms, search_type="websearch", config=self.config)
 
-    def search(self, entries, terms):
-        query = self.query(terms)
-        # The kinds are repeated in each condition so that the trigram index, which holds
-        # only those kinds (migration 0002), serves it.
-        similar = Q(kind__in=self.similar_kinds, title__trigram_word_similar=terms)
+    def matching(self, entries, terms, kind=None):
+        """`entries` that match (of `kind`, when the caller has filtered them so)."""
+        # A query of excluded words only ("-zzz") would match nearly everything, without
+        # the index: it matches nothing (querytree() is "T" when no word must be present).
+        has_words = RawSQL(
+            f"querytree(websearch_to_tsquery('{self.config}', %s)) NOT IN ('T', '')",
+            (terms,),
+            output_field=BooleanField(),
+        )
+        found = Q(vector=self.query(terms))
+        if kind is None or kind in self.similar_kinds:
+            # The kinds are repeated so that the trigram index, which holds only those
+            # kinds (migration 0002), serves the condition.
+            found |= Q(kind__in=self.similar_kinds, title__trigram_word_similar=terms)
+        return entries.filter(found, has_words)
+
+    def hits(self, using, terms, cap, now):
+        """(id, kind, rank, date) of the entries to rank: of each kind, at most `cap` whose
+        title matches and `cap` that match anywhere (search.results explains why).
+
+        Written in SQL, as the ORM would write it from matching() and rank(), because it is
+        the one query every search makes and building it with the ORM took longer than
+        running it. The planner is kept to the GIN indexes: left to itself, it may walk a
+        kind's entries in date order until `cap` of them match, quick for a common word but
+        a scan of the whole kind for a rare word it misjudges (one it has no statistics
+        for, a phrase); the indexes' bitmaps are quick for both.
+        """
+        params = {"terms": terms, "cap": cap, "now": now}
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            cursor.execute(self._hits_sql, params)
+            rows = cursor.fetchall()
+            cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
+        return rows
+
+    @functools.cached_property
+    def _hits_sql(self):
+        query = f"websearch_to_tsquery('{self.config}'::regconfig, %(terms)s)"
+        title = f"to_tsvector('{self.config}'::regconfig, COALESCE(title, ''))"  # its index
+        similar = ", ".join(f"'{kind}'" for kind in self.similar_kinds)
+        candidates = []
+        for kind in Kind.values:
+            of_kind = (
+                f"SELECT id FROM search_entry WHERE kind = '{kind}' AND public_from <= %(now)s"
+            )
+            found = f"vector @@ {query}"
+            if kind in self.similar_kinds:
+                found = f"({found} OR (kind IN ({similar}) AND title %%> %(terms)s))"
+            candidates += [
+                f"({of_kind} AND {title} @@ {query} LIMIT %(cap)s)",
+                f"({of_kind} AND {found} LIMIT %(cap)s)",
+            ]
+        return (
+            f"SELECT id, kind, ts_rank(vector, {query}) + CASE WHEN kind IN ({similar}) "
+            "THEN word_similarity(%(terms)s, title) ELSE 0 END, date FROM search_entry "
+            f"WHERE id IN ({' UNION ALL '.join(candidates)}) "
+            # A query of excluded words only ("-zzz") matches nothing (see matching()).
+            f"AND querytree({query}) NOT IN ('T', '')"
+        )
+
+    def rank(self, terms):
         similarity = Case(
             When(kind__in=self.similar_kinds, then=TrigramWordSimilarity(terms, "title")),
             default=Value(0.0),
             output_field=FloatField(),
         )
-        return entries.filter(Q(vector=query) | similar).annotate(
-            rank=SearchRank(F("vector"), query) + similarity
-        )
+        return SearchRank(F("vector"), self.query(terms)) + similarity
 
-    def highlight(self, entries, terms):
-        """Set `title_html` and `snippet_html` on each entry (one query)."""
+    def with_marks(self, entries, terms):
+        """`entries` annotated with `title_marked` and `snippet_marked`: the title, and a
+        passage of the keywords and body, with the matched words between START and STOP."""
         query = self.query(terms)
         options = {"config": self.config, "start_sel": START, "stop_sel": STOP}
-        rows = (
-            Entry.objects.filter(pk__in=[entry.pk for entry in entries])
-            .annotate(
-                title_marked=SearchHeadline("title", query, highlight_all=True, **options),
-                snippet_marked=SearchHeadline(
-                    Concat("keywords", Value(SEPARATOR), "body", output_field=TextField()),
-                    query,
-                    max_words=30,
-                    min_words=12,
-                    short_word=2,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **options,
-                ),
-            )
-            .values_list("pk", "title_marked", "snippet_marked")
+        return entries.annotate(
+            title_marked=SearchHeadline("title", query, highlight_all=True, **options),
+            snippet_marked=SearchHeadline(
+                Concat("keywords", Value(SEPARATOR), "body", output_field=TextField()),
+                query,
+                max_words=30,
+                min_words=12,
+                short_word=2,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **options,
+            ),
         )
-        found = {pk: (title, snippet) for pk, title, snippet in rows}
-        for entry in entries:
-            title, snippet = found.get(entry.pk, (entry.title, ""))
-            entry.title_html = marked(title)
-            entry.snippet_html = marked(snippet.strip().removeprefix(SEPARATOR.strip()).strip())
 
 
 class SQLite:
@@ -108,44 +153,52 @@ class SQLite:
     # bm25() weights of the title, keywords and body columns.
     weights = "10.0, 4.0, 1.0"
 
-    def search(self, entries, terms):
+    def matching(self, entries, terms, kind=None):
         match = fts5_query(terms)
         if match is None:  # no word in it (say, only punctuation after a minus)
-            return entries.none().annotate(rank=Value(0.0, output_field=FloatField()))
-        matching = RawSQL(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", (match,))
-        # bm25() is smaller for better matches; search ranks larger first.
-        rank = RawSQL(
+            return entries.none()
+        found = RawSQL(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", (match,))
+        return entries.filter(pk__in=found)
+
+    def hits(self, using, terms, cap, now):
+        """(id, kind, rank, date) of the newest `cap` matching entries of each kind."""
+        entries = Entry.objects.using(using).filter(public_from__lte=now)
+        newest = [F("date").desc(), F("pk").desc()]  # search_entry_newest_idx, backwards
+        candidates = [
+            Q(pk__in=self.matching(entries.filter(kind=kind), terms).order_by(*newest)[:cap])
+            for kind in Kind.values
+        ]
+        found = entries.filter(reduce(or_, candidates)).annotate(rank=self.rank(terms))
+        return list(found.values_list("pk", "kind", "rank", "date"))
+
+    def rank(self, terms):
+        # bm25() is smaller for better matches; search ranks larger first. Only called on
+        # entries that match, so the inner MATCH finds the row.
+        return RawSQL(
             f"SELECT -bm25({self.table}, {self.weights}) FROM {self.table} "
             f"WHERE {self.table} MATCH %s AND rowid = search_entry.id",
-            (match,),
+            (fts5_query(terms) or '""',),
             output_field=FloatField(),
         )
-        return entries.filter(pk__in=matching).annotate(rank=rank)
 
-    def highlight(self, entries, terms):
-        match = fts5_query(terms)
-        found = {}
-        if match is not None and entries:
-            ids = [entry.pk for entry in entries]
-            marks = f"'{START}', '{STOP}'"
-            sql = (
-                f"SELECT rowid, highlight({self.table}, 0, {marks}), "
-                f"snippet({self.table}, 1, {marks}, ' … ', 16), "
-                f"snippet({self.table}, 2, {marks}, ' … ', 24) "
-                f"FROM {self.table} WHERE {self.table} MATCH %s "
-                f"AND rowid IN ({', '.join(['%s'] * len(ids))})"
+    def with_marks(self, entries, terms):
+        match = fts5_query(terms) or '""'
+        marks = f"'{START}', '{STOP}'"
+
+        def from_fts(function):
+            return RawSQL(
+                f"SELECT {function} FROM {self.table} "
+                f"WHERE {self.table} MATCH %s AND rowid = search_entry.id",
+                (match,),
+                output_field=TextField(),
             )
-            with connections[entries[0]._state.db or "default"].cursor() as cursor:
-                cursor.execute(sql, [match, *ids])
-                for pk, title, keywords, body in cursor.fetchall():
-                    # The keywords' snippet when they hold the match, else the body's.
-                    found[pk] = (title, keywords if START in (keywords or "") else body)
-        for entry in entries:
-            title, snippet = found.get(entry.pk, (entry.title, ""))
-            if not snippet:
-                snippet = " ".join((entry.body or entry.keywords).split()[:24])
-            entry.title_html = marked(title)
-            entry.snippet_html = marked(snippet)
+
+        return entries.annotate(
+            title_marked=from_fts(f"highlight({self.table}, 0, {marks})"),
+            # The keywords' passage when they hold the match, else the body's.
+            keywords_marked=from_fts(f"snippet({self.table}, 1, {marks}, ' … ', 16)"),
+            body_marked=from_fts(f"snippet({self.table}, 2, {marks}, ' … ', 24)"),
+        )
 
 
 POSTGRESQL = PostgreSQL()

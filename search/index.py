@@ -9,21 +9,25 @@ a thousand episodes in a few dozen queries.
 """
 
 import contextvars
+import datetime
 import logging
 import re
 from contextlib import contextmanager
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Prefetch
-from taggit.models import Tag
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from taggit.models import Tag, TaggedItem
 
 from episodes.models import Appearance, Chapter, Episode
 from ibsite.markdown import plain_text
+from ibsite.publishing import Status
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Person
 from posts.models import Post
 from search.engines import SEPARATOR, engine_for
-from search.models import Entry, Kind
+from search.models import ALWAYS, Entry, Kind
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +181,7 @@ def _episode_entries(ids):
                 context=_cut(f"with {', '.join(g.person.name for g in guests)}" if guests else ""),
                 url=url,
                 date=date,
+                public_from=episode.public_from(),
             )
         )
         for chapter in chapters:
@@ -192,6 +197,7 @@ def _episode_entries(ids):
                     url=f"{url}?t={chapter.timestamp()}",
                     start=chapter.start,
                     date=date,
+                    public_from=episode.public_from(),
                 )
             )
     return entries
@@ -232,6 +238,7 @@ def _person_entries(ids):
                 body=clean(plain_text(person.bio)),
                 context=_cut("; ".join(positions) or ("Host" if person.is_host else "")),
                 url=person.get_absolute_url(),
+                public_from=ALWAYS,
             )
         )
     return entries
@@ -265,7 +272,9 @@ def _paper_entries(ids):
                 body=clean(f"{plain_text(paper.summary)} {paper.abstract}"),
                 context=_cut(" · ".join(str(part) for part in (byline, paper.year) if part)),
                 url=paper.get_absolute_url(),
-                date=paper.published_on,
+                public_from=ALWAYS,
+                date=paper.published_on
+                or (datetime.date(paper.year, 1, 1) if paper.year else None),
             )
         )
     return entries
@@ -291,24 +300,44 @@ def _post_entries(ids):
                 context=_cut(f"by {post.author.name}" if post.author else ""),
                 url=post.get_absolute_url(),
                 date=date,
+                public_from=post.public_from(),
             )
         )
     return entries
 
 
 def _tag_entries(ids):
-    from django.urls import reverse
+    """A topic is public from its first public use: at once when a paper or a person
+    carries it, else when the first episode or post carrying it is published."""
+    content_type = ContentType.objects.get_for_model
 
-    return [
-        Entry(
-            kind=Kind.TAG,
-            tag=tag,
-            title=clean(tag.name),
-            context="Topic",
-            url=reverse("tag_detail", args=[tag.slug]),
+    def first_published(model):
+        published = model.objects.filter(tags=OuterRef("pk")).exclude(status=Status.DRAFT)
+        return Subquery(published.order_by("published_at").values("published_at")[:1])
+
+    tags = Tag.objects.filter(pk__in=ids).annotate(
+        always=Exists(
+            TaggedItem.objects.filter(
+                tag=OuterRef("pk"), content_type__in=[content_type(Paper), content_type(Person)]
+            )
+        ),
+        first_episode=first_published(Episode),
+        first_post=first_published(Post),
+    )
+    entries = []
+    for tag in tags:
+        uses = [when for when in (tag.first_episode, tag.first_post) if when is not None]
+        entries.append(
+            Entry(
+                kind=Kind.TAG,
+                tag=tag,
+                title=clean(tag.name),
+                context="Topic",
+                url=reverse("tag_detail", args=[tag.slug]),
+                public_from=ALWAYS if tag.always else min(uses, default=None),
+            )
         )
-        for tag in Tag.objects.filter(pk__in=ids)
-    ]
+    return entries
 
 
 def _joined(parts):

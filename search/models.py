@@ -4,20 +4,31 @@ An `Entry` is derived data. `search.index` writes it from the episodes, chapters
 papers, posts and tags it stands for, whenever they change; nobody edits it by hand, and
 `manage.py rebuild_search_index` can always make it again from scratch.
 
+An entry also says from when it is public (`public_from`, copied from the publishing rules
+of ibsite/publishing.py), so that a search filters one column rather than joining the
+episodes and posts: publishing an item through its save() or the admin's publish/unpublish
+actions re-indexes it; a scheduled item appears by itself when its time comes.
+
 Each engine indexes the same three weighted columns (title, keywords, body):
-- PostgreSQL keeps a weighted tsvector in `vector` (GIN index), and a trigram index on the
-  titles of people and topics for misspelled names (migration 0002);
+- PostgreSQL keeps a weighted tsvector in `vector` (GIN index with the kind, btree_gin), and
+  a trigram index on the titles of people and topics for misspelled names (migration 0002);
 - SQLite keeps an FTS5 table, `search_entry_fts`, in step with this one through triggers
   (migration 0002). Should a later migration make Django rebuild this table on SQLite, it
-  must recreate those triggers: tests/test_search_sqlite.py checks that they exist.
+  must recreate those triggers: tests/test_search_engines.py checks that they exist.
 """
+
+import datetime
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from taggit.models import Tag
 
 from ibsite.durations import format_timestamp
+
+# The public_from of what is always public (people, papers).
+ALWAYS = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class Kind(models.TextChoices):
@@ -31,39 +42,24 @@ class Kind(models.TextChoices):
 
 
 class EntryQuerySet(models.QuerySet):
-    def public(self):
-        """What a visitor may find: never a draft or scheduled episode, chapter or post, nor
-        a topic used only by them. Read live from the source rows, so publishing (even by a
-        bulk `update()`) needs no re-indexing."""
-        from episodes.models import Episode
-        from posts.models import Post
-
-        episodes = Episode.objects.published().values("pk")
-        posts = Post.objects.published().values("pk")
-        used_tags = Tag.objects.filter(
-            Q(episode__in=episodes)
-            | Q(post__in=posts)
-            | Q(paper__isnull=False)
-            | Q(person__isnull=False)
-        ).values("pk")
-        return self.filter(
-            Q(kind__in=[Kind.EPISODE, Kind.CHAPTER], episode__in=episodes)
-            | Q(kind=Kind.POST, post__in=posts)
-            | Q(kind__in=[Kind.PERSON, Kind.PAPER])
-            | Q(kind=Kind.TAG, tag__in=used_tags)
-        )
+    def public(self, kind=None):
+        """What a visitor may find (of one kind, or of all): never a draft, nor a scheduled
+        episode, chapter or post before its time, nor a topic used only by those."""
+        public = self.filter(public_from__lte=timezone.now())
+        return public.filter(kind=kind) if kind else public
 
     def search(self, terms):
-        """Entries matching `terms`, best first, annotated with `rank` (see search.engines)."""
-        from search.engines import engine_for
+        """Entries matching `terms`, annotated with their `rank` (higher is better)."""
+        from search.engines import engine_for  # which imports this module
 
-        return engine_for(self.db).search(self, terms)
+        engine = engine_for(self.db)
+        return engine.matching(self, terms).annotate(rank=engine.rank(terms))
 
 
 class Entry(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # What the entry stands for. A chapter's entry names its episode too, whose status
-    # decides whether it is public; deleting the source deletes the entry.
+    # What the entry stands for (a chapter's entry names its episode too); deleting the
+    # source deletes the entry.
     episode = models.ForeignKey(
         "episodes.Episode", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -88,13 +84,17 @@ class Entry(models.Model):
     url = models.CharField(max_length=500)
     start = models.PositiveIntegerField(null=True, help_text="A chapter's start, in seconds.")
     date = models.DateField(null=True, help_text="Breaks ties between equal ranks: newest first.")
+    # When it is public: the episode's or post's publication time (Publishable.public_from;
+    # a scheduled one appears by itself), ALWAYS for people and papers, a topic's first
+    # public use; None for drafts and for topics only drafts use.
+    public_from = models.DateTimeField(null=True)
 
     vector = SearchVectorField(null=True, editable=False)  # PostgreSQL only
 
     objects = EntryQuerySet.as_manager()
 
     # What search.index compares to tell whether an entry changed.
-    TEXT_FIELDS = ["title", "keywords", "body", "context", "url", "start", "date"]
+    TEXT_FIELDS = ["title", "keywords", "body", "context", "url", "start", "date", "public_from"]
 
     class Meta:
         verbose_name_plural = "entries"
@@ -107,6 +107,11 @@ class Entry(models.Model):
             models.UniqueConstraint(fields=["paper"], name="one_entry_per_paper"),
             models.UniqueConstraint(fields=["post"], name="one_entry_per_post"),
             models.UniqueConstraint(fields=["tag"], name="one_entry_per_tag"),
+        ]
+        indexes = [
+            # The newest matches of a kind first, when a common word matches thousands
+            # (search.results.CAP); the full-text indexes are in migration 0002.
+            models.Index(fields=["kind", "date", "id"], name="search_entry_newest_idx")
         ]
 
     def __str__(self):

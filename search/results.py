@@ -1,21 +1,30 @@
-"""A search as the page and the API run it: the query cleaned, counted, ranked, highlighted.
+"""A search as the page and the API run it: the query cleaned, matched, ranked, highlighted.
 
-Each step is one query whatever the number of matches: the counts per kind, the best few of
-every kind (a window function) or one page of a kind, and the highlighted titles and
-snippets of the entries shown.
+Two queries whatever the number of matches. The first finds the hits of every kind, with
+their rank; counts, ordering, the best of each kind and pagination then happen on those
+small tuples. The second loads the entries shown, with their titles and snippets marked up.
+
+Ranking reads each matching entry, so a word found in half the corpus must not rank half
+the corpus: of each kind, at most CAP entries whose title matches and CAP others are ranked
+(see the engines' candidates()), and a count that reaches CAP is shown as "CAP+". Anything
+narrower than a very common word is ranked in full.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 
-from django.db.models import Count, F, FloatField, Value, Window
-from django.db.models.functions import RowNumber
+from django.utils import timezone
 
-from search.engines import engine_for
+from search.engines import SEPARATOR, START, engine_for, marked
 from search.index import CONTROL
 from search.models import Entry, Kind
 
 MAX_LENGTH = 200  # characters of a query; the rest is dropped, and the page says so
 PER_KIND = 5  # results of each kind on the "all" page
+# Matches of each kind ranked at most (title matches first); counts stop there ("200+").
+CAP = 100
 WORD = re.compile(r"\w")
 
 
@@ -31,53 +40,118 @@ def clean_terms(raw):
     return cut, True
 
 
+@dataclass(frozen=True)
+class Hit:
+    pk: int
+    kind: str
+    rank: float
+    date: date | None
+
+    def sort_key(self):
+        # Best first; among equals the newest, then the first indexed.
+        return (-self.rank, self.date is None, -(self.date or date.min).toordinal(), self.pk)
+
+
 class Search:
-    def __init__(self, raw):
+    def __init__(self, raw, using="default"):
         self.terms, self.shortened = clean_terms(raw)
         # Something to look for: at least one letter or digit.
         self.searchable = bool(WORD.search(self.terms))
-        entries = Entry.objects.public()
-        if self.searchable:
-            self.matches = entries.search(self.terms)
-        else:
-            self.matches = entries.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        self.engine = engine_for(using)
+        self.using = using
 
-    def ranked(self, kind=None):
-        """All matches, or those of one kind, best first; newest first among equals."""
-        matches = self.matches.filter(kind=kind) if kind else self.matches
-        return matches.order_by(*self._order())
+    @cached_property
+    def hits(self):
+        """Every hit, best first (one query)."""
+        if not self.searchable:
+            return []
+        rows = self.engine.hits(self.using, self.terms, CAP, timezone.now())
+        return sorted((Hit(*row) for row in rows), key=Hit.sort_key)
 
     def counts(self):
-        """{kind: number of matches}, for every kind, in the order results are shown."""
-        found = dict(
-            self.matches.order_by()
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .values_list("kind", "n")
-        )
-        return {kind: found.get(kind, 0) for kind in Kind.values}
+        """{kind: number of hits}, every kind, in the order results are shown; CAP means
+        CAP or more."""
+        counts = dict.fromkeys(Kind.values, 0)
+        for hit in self.hits:
+            counts[hit.kind] += 1
+        return counts
+
+    def ranked(self, kind=None):
+        """The hits, or those of one kind, as a sequence of entries: a slice of it (a page)
+        loads its entries, marked up, in one query."""
+        hits = [hit for hit in self.hits if hit.kind == kind] if kind else self.hits
+        return Results(self, hits)
 
     def best_of_each_kind(self, per_kind=PER_KIND):
-        """{kind: its best `per_kind` matches, highlighted}, for the kinds with matches."""
-        position = Window(RowNumber(), partition_by=[F("kind")], order_by=self._order())
-        best = list(
-            self.matches.annotate(position=position)
-            .filter(position__lte=per_kind)
-            .order_by("kind", "position")
-        )
-        self.highlight(best)
-        groups = {kind: [] for kind in Kind.values}
-        for entry in best:
-            groups[entry.kind].append(entry)
-        return {kind: entries for kind, entries in groups.items() if entries}
+        """{kind: its best `per_kind` entries, marked up}, for the kinds with hits."""
+        best = {}
+        for hit in self.hits:
+            group = best.setdefault(hit.kind, [])
+            if len(group) < per_kind:
+                group.append(hit)
+        entries = iter(self.load([hit for kind in Kind.values for hit in best.get(kind, [])]))
+        return {kind: [next(entries) for _ in best[kind]] for kind in Kind.values if kind in best}
+
+    def load(self, hits):
+        """The entries of `hits`, in their order, with `rank`, `title_html` and
+        `snippet_html` (one query)."""
+        if not hits:
+            return []
+        entries = Entry.objects.using(self.using).filter(pk__in=[hit.pk for hit in hits])
+        found = {entry.pk: entry for entry in self.engine.with_marks(entries, self.terms)}
+        loaded = []
+        for hit in hits:
+            entry = found.get(hit.pk)
+            if entry is not None:  # unless deleted since the hits were found
+                entry.rank = hit.rank
+                _mark_up(entry)
+                loaded.append(entry)
+        return loaded
 
     def highlight(self, entries):
         """Set `title_html` and `snippet_html` on each of `entries` (one query)."""
         entries = list(entries)
-        if entries:
-            engine_for(self.matches.db).highlight(entries, self.terms)
+        by_pk = {
+            entry.pk: entry for entry in self.load([Hit(e.pk, e.kind, 0.0, None) for e in entries])
+        }
+        for entry in entries:
+            loaded = by_pk.get(entry.pk)
+            entry.title_html = loaded.title_html if loaded else marked(entry.title)
+            entry.snippet_html = loaded.snippet_html if loaded else ""
         return entries
 
-    @staticmethod
-    def _order():
-        return [F("rank").desc(), F("date").desc(nulls_last=True), F("pk").asc()]
+
+class Results:
+    """Hits as a sequence of entries, for Django's Paginator and DRF's pagination."""
+
+    def __init__(self, search, hits):
+        self.search, self.hits = search, hits
+
+    def __len__(self):
+        return len(self.hits)
+
+    def count(self):
+        return len(self.hits)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.search.load(self.hits[index])
+        return self.search.load([self.hits[index]])[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def _mark_up(entry):
+    title = entry.title_marked or entry.title
+    snippet = getattr(entry, "snippet_marked", None)
+    if snippet is None:  # SQLite marks keywords and body apart
+        keywords, body = entry.keywords_marked or "", entry.body_marked or ""
+        snippet = keywords if START in keywords else body
+    snippet = snippet.strip().removeprefix(SEPARATOR.strip()).strip()
+    if START not in snippet:  # the title matched, or a name by its spelling
+        snippet = " ".join((entry.body or entry.keywords).split()[:30])
+        if len((entry.body or entry.keywords).split()) > 30:
+            snippet += " …"
+    entry.title_html = marked(title)
+    entry.snippet_html = marked(snippet)

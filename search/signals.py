@@ -8,10 +8,13 @@ that showed it.
 `search.index.update()` itself (see api/serializers.py and papers/importers.py).
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
 from episodes.models import Appearance, Chapter, Episode
+from ibsite import publishing
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post
@@ -19,7 +22,8 @@ from search import index
 
 
 def depends_on_episode(instance):
-    return {"episodes": [instance.pk]}
+    """Its entry and its chapters'; its topics, public from their first public use."""
+    return {"episodes": [instance.pk], "tags": instance.tags.values_list("pk", flat=True)}
 
 
 def depends_on_part_of_episode(instance):
@@ -28,10 +32,14 @@ def depends_on_part_of_episode(instance):
 
 
 def depends_on_person(instance):
-    """A person's name shows in the entries of their episodes, papers and posts."""
+    """A person's name shows in the entries of their episodes (as a guest, and in the
+    chapters about them), papers and posts."""
+    episodes = Episode.objects.filter(
+        Q(appearances__person=instance) | Q(chapters__person=instance)
+    ).values_list("pk", flat=True)
     return {
         "people": [instance.pk],
-        "episodes": Appearance.objects.filter(person=instance).values_list("episode", flat=True),
+        "episodes": episodes.order_by().distinct(),
         "papers": Authorship.objects.filter(person=instance).values_list("paper", flat=True),
         "posts": Post.objects.filter(author=instance).values_list("pk", flat=True),
     }
@@ -57,11 +65,18 @@ def depends_on_authorship(instance):
 
 
 def depends_on_post(instance):
-    return {"posts": [instance.pk]}
+    return {"posts": [instance.pk], "tags": instance.tags.values_list("pk", flat=True)}
 
 
 def depends_on_tag(instance):
-    return {"tags": [instance.pk]}
+    """A topic's name shows in the keywords of what it tags."""
+    dependents = {"tags": [instance.pk]}
+    tagged = TaggedItem.objects.filter(tag=instance).values_list("content_type", "object_id")
+    for content_type, object_id in tagged:
+        kind = TAGGED_KINDS.get(ContentType.objects.get_for_id(content_type).model_class())
+        if kind:
+            dependents.setdefault(kind, []).append(object_id)
+    return dependents
 
 
 # Tags are part of the tagged object's keywords.
@@ -71,7 +86,7 @@ TAGGED_KINDS = {Episode: "episodes", Person: "people", Paper: "papers", Post: "p
 def depends_on_tagged_item(instance):
     """A TaggedItem saved or deleted directly (the admin's tag inlines, a cascade)."""
     kind = TAGGED_KINDS.get(instance.content_type.model_class())
-    return {kind: [instance.object_id]} if kind else {}
+    return {kind: [instance.object_id], "tags": [instance.tag_id]} if kind else {}
 
 
 DEPENDENTS = {
@@ -106,11 +121,11 @@ def deleted(sender, instance, **kwargs):
     index.update(**getattr(instance, "_search_dependents", {}))
 
 
-def tags_changed(instance, action, reverse, **kwargs):
+def tags_changed(instance, action, reverse, pk_set, **kwargs):
     """django-taggit's add/remove/clear/set, which it announces as m2m_changed."""
     kind = TAGGED_KINDS.get(type(instance))
     if action.startswith("post_") and not reverse and kind:
-        index.update(**{kind: [instance.pk]})
+        index.update(**{kind: [instance.pk], "tags": pk_set or []})
 
 
 def people_of_episode_changed(instance, action, reverse, pk_set, **kwargs):
@@ -128,6 +143,16 @@ def authors_of_paper_changed(instance, action, reverse, pk_set, **kwargs):
         index.update(papers=(pk_set or []) if reverse else [instance.pk])
 
 
+def publication_changed(sender, pks, **kwargs):
+    """publish_now() and unpublish(): a bulk update, without post_save."""
+    kind = TAGGED_KINDS.get(sender)
+    if kind:
+        tags = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(sender), object_id__in=pks
+        ).values_list("tag", flat=True)
+        index.update(**{kind: pks, "tags": tags})
+
+
 def connect():
     for model in DEPENDENTS:
         uid = f"search-{model._meta.label}"
@@ -135,6 +160,7 @@ def connect():
         pre_delete.connect(deleting, sender=model, dispatch_uid=uid)
         post_delete.connect(deleted, sender=model, dispatch_uid=uid)
     m2m_changed.connect(tags_changed, sender=TaggedItem, dispatch_uid="search-tags")
+    publishing.publication_changed.connect(publication_changed, dispatch_uid="search-publishing")
     m2m_changed.connect(
         people_of_episode_changed, sender=Episode.people.through, dispatch_uid="search-people"
     )

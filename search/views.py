@@ -3,7 +3,7 @@ from django.shortcuts import render
 from ibsite.pagination import paginate
 from ibsite.tags import popular_tags
 from search.models import Kind
-from search.results import Search
+from search.results import CAP, Search
 
 
 def search(request):
@@ -13,22 +13,24 @@ def search(request):
     kind = request.GET.get("kind", "")
     if kind not in Kind.values:
         kind = ""
-    counts = search.counts() if search.searchable else dict.fromkeys(Kind.values, 0)
+    counts = search.counts()
     total = sum(counts.values())
+    # A count at the cap means "that many or more".
+    shown = {value: f"{n:,}+" if n >= CAP else f"{n:,}" for value, n in counts.items()}
     context = {
         "search": search,
         "kind": kind,
         "kind_label": Kind(kind).label if kind else "",
-        "tabs": [(value, label, counts[value]) for value, label in Kind.choices],
+        "kind_count": shown.get(kind, ""),
+        "tabs": [(value, label, counts[value], shown[value]) for value, label in Kind.choices],
         "total": total,
+        "total_shown": f"{total:,}+" if any(n >= CAP for n in counts.values()) else f"{total:,}",
     }
     if kind:
-        page = paginate(request, search.ranked(kind))
-        page.object_list = search.highlight(page.object_list)
-        context["page"] = page
+        context["page"] = paginate(request, search.ranked(kind))
     elif total:
         context["groups"] = [
-            (value, Kind(value).label, entries, counts[value])
+            (value, Kind(value).label, entries, counts[value], shown[value])
             for value, entries in search.best_of_each_kind().items()
         ]
     if not total:

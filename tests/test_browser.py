@@ -264,3 +264,56 @@ def test_the_page_works_without_javascript(pages, episode_url):
     # A chapter link is a plain link to #t=...: it changes the address, nothing else breaks.
     chapter_link(page, 60).click()
     assert page.url.endswith("?t=2:00#t=60")
+
+
+# The "/" key and the header's search box (static/js/search-key.js).
+
+
+def focused_id(page):
+    return page.evaluate("() => document.activeElement && document.activeElement.id")
+
+
+def test_slash_focuses_the_search_box_and_enter_searches(page, live_server, episode_url):
+    page.goto(episode_url)
+    assert focused_id(page) != "site-search"
+
+    page.keyboard.press("/")
+
+    expect(page.locator("#site-search")).to_be_focused()
+    assert focused_id(page) == "site-search"
+    assert page.locator("#site-search").input_value() == ""  # the key is not typed in it
+    page.keyboard.type("goodbye")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"{live_server.url}/search/?q=goodbye")
+    moment = page.locator('a.result-title[href="/episodes/silence/?t=02:00"]')
+    expect(moment).to_be_visible()
+    expect(moment).to_contain_text("Goodbye")
+    expect(page.locator("#site-search")).to_have_value("goodbye")
+
+    # Escape gives the focus back to the page, and "/" takes it to the box again.
+    page.locator("#site-search").focus()
+    page.keyboard.press("Escape")
+    assert focused_id(page) != "site-search"
+    page.keyboard.press("/")
+    expect(page.locator("#site-search")).to_be_focused()
+
+
+def test_slash_in_a_text_field_is_typed_not_taken(page, live_server, episode):
+    page.goto(f"{live_server.url}/search/?q=goodbye")
+    field = page.locator("#search-page-q")
+    field.click()
+    field.press("End")
+
+    page.keyboard.type(" lean/mathlib")
+
+    expect(field).to_have_value("goodbye lean/mathlib")
+    expect(field).to_be_focused()
+    expect(page.locator("#site-search")).to_have_value("goodbye")
+
+    # In the header's box too, a second "/" is a character.
+    page.locator("#site-search").click()
+    page.keyboard.press("End")
+    page.keyboard.type("/x")
+    expect(page.locator("#site-search")).to_have_value("goodbye/x")
+    assert focused_id(page) == "site-search"

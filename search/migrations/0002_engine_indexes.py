@@ -1,21 +1,38 @@
 """What each database engine needs to search the entries fast (see search/models.py).
 
-PostgreSQL: a GIN index on the weighted tsvector, and a trigram index on the names of people
-and topics (pg_trgm) for misspelled names. SQLite: an FTS5 table over the title, keywords
-and body columns, kept in step with search_entry by triggers.
+PostgreSQL: for each kind, GIN indexes on the weighted tsvector and on the title's tsvector,
+and a trigram index on the names of people and topics (pg_trgm) for misspelled names.
+
+SQLite: an FTS5 table over the title, keywords and body columns, kept in step with
+search_entry by triggers.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+# Index names and kinds as in search.models (a migration keeps its own copy).
+KINDS = ["episode", "chapter", "person", "paper", "post", "tag"]
+# One pair of GIN indexes per kind (partial indexes): a search looks for the matches of each
+# kind apart, and finds them in a small index rather than intersecting a list of every
+# entry of that kind with the word's.
 POSTGRESQL = [
-    "CREATE INDEX search_entry_vector_idx ON search_entry USING gin (vector)",
+    statement
+    for kind in KINDS
+    for statement in (
+        f"CREATE INDEX search_entry_{kind}_vector_idx ON search_entry USING gin (vector) "
+        f"WHERE kind = '{kind}'",
+        # The expression SearchVector("title", config="english") compiles to, exactly.
+        f"CREATE INDEX search_entry_{kind}_title_idx ON search_entry USING gin "
+        f"(to_tsvector('english'::regconfig, COALESCE(title, ''))) WHERE kind = '{kind}'",
+    )
+] + [
     "CREATE INDEX search_entry_name_trgm_idx ON search_entry USING gin (title gin_trgm_ops) "
     "WHERE kind IN ('person', 'tag')",
 ]
-POSTGRESQL_UNDO = [
-    "DROP INDEX IF EXISTS search_entry_name_trgm_idx",
-    "DROP INDEX IF EXISTS search_entry_vector_idx",
+POSTGRESQL_UNDO = ["DROP INDEX IF EXISTS search_entry_name_trgm_idx"] + [
+    f"DROP INDEX IF EXISTS search_entry_{kind}_{column}_idx"
+    for kind in KINDS
+    for column in ("vector", "title")
 ]
 
 _DELETE = (
