@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -24,4 +24,6 @@ urlpatterns = [
         name="redoc",
     ),
     path("", include(router.urls)),
+    # Anything else under /api/v1/ is a JSON 404, like an unknown slug, not the site's page.
+    re_path(r"^", views.not_found),
 ]

@@ -5,7 +5,7 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 """
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +19,10 @@ from people.models import Affiliation, Organization, Person
 from posts.models import Post
 from search.models import Entry, Kind
 from search.results import CAP, Search
+
+
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": "Not found: see /api/v1/ for the endpoints."}, status=404)
 
 
 class BySlug:

@@ -19,7 +19,9 @@ def cache_control(get_response):
             patch_cache_control(response, private=True, no_cache=True)
         elif response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
+        # A shared cache must not hand an anonymous answer to someone signed in, by session
+        # (pages) or by token (the API), who may see drafts.
+        patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
 
     return middleware

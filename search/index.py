@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("episodes", "people", "papers", "posts", "tags")
 CHUNK = 1000  # objects read and written at once
+COMPARED = [*Entry.TEXT_FIELDS, "episode_id"]  # what makes an entry need writing again
 
 _pending = contextvars.ContextVar("search_index_pending", default=None)
 # Control characters: the highlighting marks (search.engines) and what no text needs.
@@ -119,22 +120,26 @@ def _write(kind, ids):
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction.atomic():
-            stored = Entry.objects.filter(**{_SOURCE[kind] + "__in": chunk}).defer("vector")
-            old = {entry.source_key(): entry for entry in stored}
+            stored = Entry.objects.filter(**{_SOURCE[kind] + "__in": chunk})
+            if kind == "episodes":  # and a chapter moved here from another episode
+                stored |= Entry.objects.filter(chapter__episode__in=chunk)
+            old = {entry.source_key(): entry for entry in stored.defer("vector")}
             created, changed = [], []
             for entry in _BUILDERS[kind](chunk):
                 current = old.pop(entry.source_key(), None)
                 if current is None:
                     created.append(entry)
-                elif any(getattr(current, f) != getattr(entry, f) for f in Entry.TEXT_FIELDS):
-                    for field in Entry.TEXT_FIELDS:
+                elif any(getattr(current, f) != getattr(entry, f) for f in COMPARED):
+                    for field in COMPARED:
                         setattr(current, field, getattr(entry, field))
                     current.vector = None
                     changed.append(current)
             if old:  # objects gone, or no longer indexed
                 Entry.objects.filter(pk__in=[entry.pk for entry in old.values()]).delete()
             Entry.objects.bulk_create(created, batch_size=CHUNK)
-            Entry.objects.bulk_update(changed, [*Entry.TEXT_FIELDS, "vector"], batch_size=CHUNK)
+            Entry.objects.bulk_update(
+                changed, [*Entry.TEXT_FIELDS, "episode", "vector"], batch_size=CHUNK
+            )
             if (created or changed) and connection.vendor == "postgresql":
                 # Computed by the database from the columns just written (bulk_create has
                 # set the new entries' ids).

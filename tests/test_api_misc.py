@@ -346,6 +346,19 @@ def test_an_unknown_slug_is_a_json_404(api, resource):
         assert response.json()["detail"].startswith("No ")
 
 
+@pytest.mark.parametrize("path", ["nope/", "episodes/x/y/", "schema/extra", "search/x/"])
+def test_an_unknown_address_under_the_api_is_a_json_404(api, path):
+    response = api.get(f"{API}/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/v1/" in response.json()["detail"]
+
+
+def test_an_anonymous_answer_varies_with_the_credentials(api):
+    # A shared cache must not give it to an editor with a token, who may see drafts.
+    assert "Authorization" in api.get(f"{API}/episodes/")["Vary"]
+
+
 @pytest.mark.parametrize(
     "body",
     ['{"name": ', "{'name': 'single quotes'}", '{"name": NaN}', "\xff\xfe"],

@@ -50,7 +50,7 @@ def test_anonymous_pages_may_be_kept_five_minutes_and_carry_an_etag(client, cont
     assert response.status_code == 200
     assert response["Cache-Control"] == PUBLIC
     assert response["ETag"].startswith('"')
-    assert "Cookie" in response["Vary"]
+    assert "Cookie" in response["Vary"] and "Authorization" in response["Vary"]
     assert not response.cookies
 
 
@@ -154,7 +154,8 @@ def run(response, user=None, method="get"):
 def test_it_marks_an_anonymous_page_public():
     response = run(HttpResponse("hello"))
     assert response["Cache-Control"] == PUBLIC
-    assert response["Vary"] == "Cookie"
+    # Signed in by session (pages) or by token (the API), someone may see drafts.
+    assert response["Vary"] == "Cookie, Authorization"
 
 
 def test_a_response_setting_a_cookie_is_private():
@@ -179,7 +180,7 @@ def test_it_leaves_other_methods_alone():
 def test_only_successful_answers_are_marked_public(status):
     response = run(HttpResponse(status=status))
     assert not response.has_header("Cache-Control")
-    assert response["Vary"] == "Cookie"
+    assert response["Vary"] == "Cookie, Authorization"
 
 
 @pytest.mark.django_db

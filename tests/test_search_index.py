@@ -619,3 +619,15 @@ def test_what_a_failing_block_saved_before_failing_is_still_indexed():
 def test_an_index_failure_after_a_block_that_succeeded_is_raised():
     with pytest.raises(ValueError, match="not an id"), index.batch():
         index.update(episodes=["not an id"])
+
+
+def test_a_chapter_moved_to_another_episode_follows_it():
+    first, second = EpisodeFactory(title="First"), EpisodeFactory(title="Second")
+    chapter = ChapterFactory(episode=first, title="Wandering chapter")
+
+    Chapter.objects.filter(pk=chapter.pk).update(episode=second)  # no signal
+    index.update(episodes=[second])  # only the episode it moved to
+
+    entry = Entry.objects.get(kind=Kind.CHAPTER, chapter=chapter)
+    assert entry.episode == second
+    assert entry.url.startswith(second.get_absolute_url())

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from episodes.models import Appearance, Episode
@@ -322,6 +323,21 @@ def test_a_topic_of_unpublished_items_only_is_not_found(client, drafts):
     response = client.get("/tags/secret/")
     assert response.status_code == 404
     assert "Secret" not in response.content.decode()
+
+
+def test_a_topic_named_in_any_script_has_a_page_and_a_feed(client, db):
+    # Typed in the admin, it keeps its letters in its slug ("深度学习-théorie").
+    EpisodeFactory(title="Graphs").tags.add("深度学习 théorie")
+    tag = Tag.objects.get()
+    assert tag.slug == "深度学习-théorie"
+
+    topics = client.get("/tags/")
+    page = client.get(f"/tags/{tag.slug}/")
+
+    link = iri_to_uri(f"/tags/{tag.slug}/")  # as {% url %} writes it: percent-encoded
+    assert topics.status_code == 200 and link in topics.content.decode()
+    assert page.status_code == 200 and "Graphs" in page.content.decode()
+    assert client.get(f"/tags/{tag.slug}/feed.xml").status_code == 200
 
 
 # robots.txt and the sitemap.
