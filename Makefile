@@ -16,7 +16,8 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
 	@echo "make format  let ruff fix what it can"
-	@echo "make bench   the benchmarks (bench-search: search latency on 225,000 items, PostgreSQL)"
+	@echo "make bench   the benchmarks: bench-search"
+	@echo "make bench-search  search latency on 225,000 generated items (PostgreSQL, database ibsite_bench)"
 	@echo "make clean   remove the virtualenv, the SQLite database and collected static files"
 
 $(STAMP): pyproject.toml

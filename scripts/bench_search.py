@@ -37,14 +37,18 @@ SEED = 20261122
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--episodes", type=int, default=5_000)
-    parser.add_argument("--chapters", type=int, default=20, help="chapters per episode")
-    parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds over the queries")
-    parser.add_argument("--target-ms", type=float, default=50.0, help="API p95 target")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--papers", type=int, default=100_000, help="papers (100,000)")
+    parser.add_argument("--people", type=int, default=20_000, help="people (20,000)")
+    parser.add_argument("--episodes", type=int, default=5_000, help="episodes (5,000)")
+    parser.add_argument("--chapters", type=int, default=20, help="chapters an episode (20)")
+    parser.add_argument("--queries", type=int, default=50, help="queries timed (50)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds over them (3)")
+    parser.add_argument(
+        "--target-ms", type=float, default=50.0, help="the API's p95 must be under it (50)"
+    )
     parser.add_argument("--fresh", action="store_true", help="build the corpus again")
     parser.add_argument("--reindex", action="store_true", help="rebuild the search index")
     return parser.parse_args()
