@@ -2,10 +2,11 @@
 
 `update(episodes=[...], papers=[...])` rewrites the entries of those objects from what the
 database holds now, with a fixed number of queries per kind and per thousand objects, never
-one per row. Signals (search/signals.py) call it on every save and delete. Inside
-`batch()`, which every request, import and demo load runs in, the calls are gathered and
-written once at the end: an episode saved with forty chapters is indexed once, and a feed of
-a thousand episodes in a few dozen queries.
+one per row (on SQLite, whose statements take at most 999 parameters, Django also splits
+each bulk insert every 71 entries). Signals (search/signals.py) call it on every save and
+delete. Inside `batch()`, which every request, import and demo load runs in, the calls are
+gathered and written once at the end: an episode saved with forty chapters is indexed once,
+and a feed of a thousand episodes in a few dozen queries.
 """
 
 import contextvars
