@@ -11,15 +11,9 @@ import re
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connections, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
+from django.db.models import F, FloatField, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -60,32 +54,15 @@ class PostgreSQL:
     def query(self, terms):
         return SearchQuery(terms, search_type="websearch", config=self.config)
 
-    def matching(self, entries, terms, kind=None):
-        """`entries` that match (of `kind`, when the caller has filtered them so)."""
-        # A query of excluded words only ("-zzz") would match nearly everything, without
-        # the index: it matches nothing (querytree() is "T" when no word must be present).
-        has_words = RawSQL(
-            f"querytree(websearch_to_tsquery('{self.config}', %s)) NOT IN ('T', '')",
-            (terms,),
-            output_field=BooleanField(),
-        )
-        found = Q(vector=self.query(terms))
-        if kind is None or kind in self.similar_kinds:
-            # The kinds are repeated so that the trigram index, which holds only those
-            # kinds (migration 0002), serves the condition.
-            found |= Q(kind__in=self.similar_kinds, title__trigram_word_similar=terms)
-        return entries.filter(found, has_words)
-
     def hits(self, using, terms, cap, now):
         """(id, kind, rank, date) of the entries to rank: of each kind, at most `cap` whose
         title matches and `cap` that match anywhere (search.results explains why).
 
-        Written in SQL, as the ORM would write it from matching() and rank(), because it is
-        the one query every search makes and building it with the ORM took longer than
-        running it. The planner is kept to the GIN indexes: left to itself, it may walk a
-        kind's entries in date order until `cap` of them match, quick for a common word but
-        a scan of the whole kind for a rare word it misjudges (one it has no statistics
-        for, a phrase); the indexes' bitmaps are quick for both.
+        Written in SQL because it is the one query every search makes, and building it with
+        the ORM took longer than running it. The planner is kept to the GIN indexes: left to
+        itself, it may walk a kind's entries in date order until `cap` of them match, quick
+        for a common word but a scan of the whole kind for a rare word it misjudges (one it
+        has no statistics for, a phrase); the indexes' bitmaps are quick for both.
         """
         params = {"terms": terms, "cap": cap, "now": now}
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
@@ -107,6 +84,7 @@ class PostgreSQL:
             )
             found = f"vector @@ {query}"
             if kind in self.similar_kinds:
+                # The kinds repeated, so that the trigram index (only those kinds) serves it.
                 found = f"({found} OR (kind IN ({similar}) AND title %%> %(terms)s))"
             candidates += [
                 f"({of_kind} AND {title} @@ {query} LIMIT %(cap)s)",
@@ -116,17 +94,10 @@ class PostgreSQL:
             f"SELECT id, kind, ts_rank(vector, {query}) + CASE WHEN kind IN ({similar}) "
             "THEN word_similarity(%(terms)s, title) ELSE 0 END, date FROM search_entry "
             f"WHERE id IN ({' UNION ALL '.join(candidates)}) "
-            # A query of excluded words only ("-zzz") matches nothing (see matching()).
+            # A query of excluded words only ("-zzz") would match nearly everything, without
+            # the indexes: it matches nothing (querytree() is "T" when no word must appear).
             f"AND querytree({query}) NOT IN ('T', '')"
         )
-
-    def rank(self, terms):
-        similarity = Case(
-            When(kind__in=self.similar_kinds, then=TrigramWordSimilarity(terms, "title")),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        return SearchRank(F("vector"), self.query(terms)) + similarity
 
     def with_marks(self, entries, terms):
         """`entries` annotated with `title_marked` and `snippet_marked`: the title, and a
@@ -153,7 +124,7 @@ class SQLite:
     # bm25() weights of the title, keywords and body columns.
     weights = "10.0, 4.0, 1.0"
 
-    def matching(self, entries, terms, kind=None):
+    def matching(self, entries, terms):
         match = fts5_query(terms)
         if match is None:  # no word in it (say, only punctuation after a minus)
             return entries.none()
@@ -162,7 +133,7 @@ class SQLite:
 
     def hits(self, using, terms, cap, now):
         """(id, kind, rank, date) of the newest `cap` matching entries of each kind."""
-        entries = Entry.objects.using(using).filter(public_from__lte=now)
+        entries = Entry.objects.using(using).public(now=now)
         newest = [F("date").desc(), F("pk").desc()]  # search_entry_newest_idx, backwards
         candidates = [
             Q(pk__in=self.matching(entries.filter(kind=kind), terms).order_by(*newest)[:cap])

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 KINDS = ("episodes", "people", "papers", "posts", "tags")
 CHUNK = 1000  # objects read and written at once
 COMPARED = [*Entry.TEXT_FIELDS, "episode_id"]  # what makes an entry need writing again
+SEARCHED = ["title", "keywords", "body"]  # what makes its PostgreSQL vector need it too
 
 _pending = contextvars.ContextVar("search_index_pending", default=None)
 # Control characters: the highlighting marks (search.engines) and what no text needs.
@@ -125,26 +126,25 @@ def _write(kind, ids):
             if kind == "episodes":  # and a chapter moved here from another episode
                 stored |= Entry.objects.filter(chapter__episode__in=chunk)
             old = {entry.source_key(): entry for entry in stored.defer("vector")}
-            created, changed = [], []
+            created, changed, retext = [], [], []
             for entry in _BUILDERS[kind](chunk):
                 current = old.pop(entry.source_key(), None)
                 if current is None:
                     created.append(entry)
                 elif any(getattr(current, f) != getattr(entry, f) for f in COMPARED):
+                    if any(getattr(current, f) != getattr(entry, f) for f in SEARCHED):
+                        retext.append(current)
                     for field in COMPARED:
                         setattr(current, field, getattr(entry, field))
-                    current.vector = None
                     changed.append(current)
             if old:  # objects gone, or no longer indexed
                 Entry.objects.filter(pk__in=[entry.pk for entry in old.values()]).delete()
             Entry.objects.bulk_create(created, batch_size=CHUNK)
-            Entry.objects.bulk_update(
-                changed, [*Entry.TEXT_FIELDS, "episode", "vector"], batch_size=CHUNK
-            )
-            if (created or changed) and connection.vendor == "postgresql":
+            Entry.objects.bulk_update(changed, [*Entry.TEXT_FIELDS, "episode"], batch_size=CHUNK)
+            if (created or retext) and connection.vendor == "postgresql":
                 # Computed by the database from the columns just written (bulk_create has
-                # set the new entries' ids).
-                Entry.objects.filter(pk__in=[e.pk for e in created + changed]).update(
+                # set the new entries' ids); publishing or a new URL leaves it as it was.
+                Entry.objects.filter(pk__in=[e.pk for e in created + retext]).update(
                     vector=engine_for(connection.alias).vector()
                 )
 

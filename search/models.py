@@ -42,18 +42,12 @@ class Kind(models.TextChoices):
 
 
 class EntryQuerySet(models.QuerySet):
-    def public(self, kind=None):
+    def public(self, kind=None, now=None):
         """What a visitor may find (of one kind, or of all): never a draft, nor a scheduled
-        episode, chapter or post before its time, nor a topic used only by those."""
-        public = self.filter(public_from__lte=timezone.now())
+        episode, chapter or post before its time, nor a topic used only by those. Searching
+        is search.results.Search."""
+        public = self.filter(public_from__lte=now or timezone.now())
         return public.filter(kind=kind) if kind else public
-
-    def search(self, terms):
-        """Entries matching `terms`, annotated with their `rank` (higher is better)."""
-        from search.engines import engine_for  # which imports this module
-
-        engine = engine_for(self.db)
-        return engine.matching(self, terms).annotate(rank=engine.rank(terms))
 
 
 class Entry(models.Model):

@@ -108,18 +108,6 @@ class Search:
                 loaded.append(entry)
         return loaded
 
-    def highlight(self, entries):
-        """Set `title_html` and `snippet_html` on each of `entries` (one query)."""
-        entries = list(entries)
-        by_pk = {
-            entry.pk: entry for entry in self.load([Hit(e.pk, e.kind, 0.0, None) for e in entries])
-        }
-        for entry in entries:
-            loaded = by_pk.get(entry.pk)
-            entry.title_html = loaded.title_html if loaded else marked(entry.title)
-            entry.snippet_html = loaded.snippet_html if loaded else ""
-        return entries
-
 
 class Results:
     """Hits as a sequence of entries, for Django's Paginator and DRF's pagination."""
@@ -150,8 +138,7 @@ def _mark_up(entry):
         snippet = keywords if START in keywords else body
     snippet = snippet.strip().removeprefix(SEPARATOR.strip()).strip()
     if START not in snippet:  # the title matched, or a name by its spelling
-        snippet = " ".join((entry.body or entry.keywords).split()[:30])
-        if len((entry.body or entry.keywords).split()) > 30:
-            snippet += " …"
+        words = (entry.body or entry.keywords).split()
+        snippet = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
     entry.title_html = marked(title)
     entry.snippet_html = marked(snippet)

@@ -36,16 +36,12 @@ postgresql_only = pytest.mark.skipif(
 
 def found(terms, kind=None):
     """Titles of the public entries matching `terms`, best first."""
-    matches = Entry.objects.public().search(terms)
-    if kind:
-        matches = matches.filter(kind=kind)
-    return list(matches.order_by("-rank", "pk").values_list("title", flat=True))
+    return [entry.title for entry in Search(terms).ranked(kind)]
 
 
 def highlighted(terms):
     """{title: (title_html, snippet_html)} of what a search for `terms` shows."""
-    search = Search(terms)
-    return {e.title: (e.title_html, e.snippet_html) for e in search.highlight(search.ranked())}
+    return {e.title: (e.title_html, e.snippet_html) for e in Search(terms).ranked()}
 
 
 # fts5_query: the websearch syntax, written for FTS5.
