@@ -18,10 +18,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.serializers import TaggitSerializer, TagListSerializerField
 
+from core.durations import format_timestamp
+from core.fields import WebURLField
+from core.links import absolute
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
-from ibsite.durations import format_timestamp
-from ibsite.fields import WebURLField
-from ibsite.structured_data import absolute
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post

@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from api import serializers
 from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
 from episodes.models import Episode
-from ibsite.tags import tags_with_counts
+from pages.tags import tags_with_counts
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post

@@ -3,9 +3,9 @@ from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from core.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
 from episodes.importers.admin_page import import_feed_view
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
-from ibsite.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
 
 
 @admin.register(Show)

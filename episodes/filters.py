@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from taggit.models import Tag
 
+from core.filters import StrictFilterSet
 from episodes.models import Appearance, Episode
-from ibsite.filters import StrictFilterSet
 from people.models import Person
 
 

@@ -9,10 +9,10 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from ibsite.durations import format_duration, format_timestamp
-from ibsite.fields import WebURLField
-from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
-from ibsite.text import unique_slug
+from core.durations import format_duration, format_timestamp
+from core.fields import WebURLField
+from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+from core.text import unique_slug
 
 
 class Show(models.Model):

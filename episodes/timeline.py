@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ibsite.durations import format_timestamp, parse_timestamp
+from core.durations import format_timestamp, parse_timestamp
 
 # H:MM:SS, MM:SS or M:SS. Nothing is required before it, since a glued title puts a letter
 # right there ("Introductions01:00"); nothing may follow but a non-digit, so "12:345" is not

@@ -9,7 +9,7 @@ show them away from the site.
 
 from html import escape
 
-from ibsite.markdown import render_markdown
+from core.markdown import render_markdown
 
 
 def notes(episode):

@@ -6,11 +6,11 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.urls import reverse
 
+from core.links import absolute
 from episodes.models import Appearance, Chapter, Discussion, Show
 
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL, without its scheme and trailing
@@ -20,13 +20,6 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 # The artwork shipped with the site (1400 x 1400 PNG), for a show or episode without its own.
 DEFAULT_ARTWORK = "img/cover.png"
-
-
-def absolute(url):
-    """`url` as an absolute URL on SITE_URL (storage backends may already give one)."""
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.SITE_URL}{url}"
 
 
 def podcast_feed_url():

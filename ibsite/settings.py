@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taggit",
+    "core",
     "api",
     "feeds",
     "people",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "episodes",
     "posts",
     "search",
+    "pages",
     # Last: its post_migrate hook reads the permissions the apps above have just created.
     "ibsite.apps.IbsiteConfig",
 ]
@@ -86,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag from the page's content, 304 when the client has it already.
     "django.middleware.http.ConditionalGetMiddleware",
-    "ibsite.middleware.cache_control",
+    "core.middleware.cache_control",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ibsite.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },

@@ -6,9 +6,9 @@ list of any length costs no query here.
 
 import string
 
-from django.conf import settings
 from django.utils import timezone
 
+from core.links import absolute
 from papers.bibtex import escape, family_first, make_key, paper_to_bibtex, split_name, venue_kind
 
 CSL_TYPES = {"conference": "paper-conference", "journal": "article-journal"}
@@ -125,7 +125,7 @@ def _published_on(episode):
 
 
 def episode_url(episode):
-    return f"{settings.SITE_URL}{episode.get_absolute_url()}"
+    return absolute(episode.get_absolute_url())
 
 
 def episode_to_bibtex(episode):

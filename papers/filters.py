@@ -1,7 +1,7 @@
 import django_filters
 from taggit.models import Tag
 
-from ibsite.filters import StrictFilterSet
+from core.filters import StrictFilterSet
 from papers.models import Paper
 from people.models import Person
 

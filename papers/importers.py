@@ -30,7 +30,7 @@ from pylatexenc.latex2text import (
     get_default_latex_context_db,
 )
 
-from ibsite.text import name_key
+from core.text import name_key
 from papers.bibtex import venue_kind
 from papers.models import Authorship, Paper
 from papers.sources import PaperMetadata, base_id, parse_identifier

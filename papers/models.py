@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from ibsite.fields import WebURLField
-from ibsite.text import unique_slug
+from core.fields import WebURLField
+from core.text import unique_slug
 
 ARXIV_ID = RegexValidator(
     r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$",

@@ -1,6 +1,6 @@
 import django_filters
 
-from ibsite.filters import StrictFilterSet
+from core.filters import StrictFilterSet
 from people.models import Organization, Person
 
 ROLE_CHOICES = [("host", "Hosts"), ("guest", "Guests"), ("author", "Authors")]

@@ -5,8 +5,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from ibsite.fields import WebURLField
-from ibsite.text import name_key, unique_slug
+from core.fields import WebURLField
+from core.text import name_key, unique_slug
 
 
 class PersonQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ibsite.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
+from core.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
 from posts.models import Post
 
 

@@ -8,8 +8,8 @@ from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from ibsite.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
-from ibsite.text import unique_slug
+from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
+from core.text import unique_slug
 
 WORDS_PER_MINUTE = 200
 # A word is a run of letters or digits, allowing inner apostrophes and hyphens ("don't",

@@ -170,9 +170,9 @@ def build_corpus(args, out):
     from django.db import connection, transaction
     from taggit.models import Tag
 
+    from core.publishing import Status
+    from core.text import name_key
     from episodes.models import Appearance, Chapter, Episode, Show
-    from ibsite.publishing import Status
-    from ibsite.text import name_key
     from papers.models import Authorship, Paper
     from people.models import Person
     from posts.models import Post

@@ -21,9 +21,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
+from core.markdown import plain_text
+from core.publishing import Status
 from episodes.models import Appearance, Chapter, Episode
-from ibsite.markdown import plain_text
-from ibsite.publishing import Status
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Person
 from posts.models import Post

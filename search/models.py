@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag
 
-from ibsite.durations import format_timestamp
+from core.durations import format_timestamp
 
 # The public_from of what is always public (people, papers).
 ALWAYS = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
+from core import publishing
 from episodes.models import Appearance, Chapter, Episode
-from ibsite import publishing
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post

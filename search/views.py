@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from ibsite.pagination import paginate
-from ibsite.tags import popular_tags
+from core.pagination import paginate
+from pages.tags import popular_tags
 from search.models import Kind
 from search.results import CAP, Search
 

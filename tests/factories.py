@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from core.publishing import Status
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
 from ibsite.editors import EDITORS_GROUP
-from ibsite.publishing import Status
 from papers.models import Authorship, Citation, Paper
 from people.models import Affiliation, Organization, Person
 from posts.models import Post

@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from ibsite.text import name_key
+from core.text import name_key
 
 SITE_URL = "https://informationbottleneck.test"  # As tests/settings.py sets it.
 

@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from core.publishing import Status
 from episodes.models import Chapter, Episode
 from ibsite.editors import CONTENT_APPS, EDITORS_GROUP
-from ibsite.publishing import Status
 from papers.models import Authorship
 from tests.factories import (
     AffiliationFactory,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ibsite.durations import format_duration, format_timestamp, parse_timestamp
+from core.durations import format_duration, format_timestamp, parse_timestamp
 
 
 @pytest.mark.parametrize(

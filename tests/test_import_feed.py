@@ -19,12 +19,12 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.db import IntegrityError
 from django.utils import timezone
 
+from core.publishing import Status
 from episodes.importers import rss as rss_module
 from episodes.importers.feed import import_feed
 from episodes.importers.rss import FeedError, html_to_text, iter_items, parse_date, parse_duration
 from episodes.models import Appearance, Chapter, Episode, Show
 from episodes.timeline import parse_timeline
-from ibsite.publishing import Status
 from people.models import Person
 from tests.factories import (
     AppearanceFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeString
 
-from ibsite.markdown import render_markdown
+from core.markdown import render_markdown
 from tests.pages import Page
 
 REL = 'rel="nofollow noopener noreferrer"'

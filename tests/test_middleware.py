@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.cache import patch_cache_control
 
+from core.middleware import cache_control
 from episodes.models import Episode
-from ibsite.middleware import cache_control
 from tests.factories import EpisodeFactory, PaperFactory, PostFactory, UserFactory
 from tests.pages import fast_client  # noqa: F401 (the `client` fixture, faster)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ibsite.publishing import Status
+from core.publishing import Status
 from tests.factories import EpisodeFactory, PostFactory
 
 HOUR = datetime.timedelta(hours=1)

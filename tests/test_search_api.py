@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from ibsite.publishing import Status
+from core.publishing import Status
 from search import index
 from search.models import Kind
 from tests.api import API, SITE_URL, assert_errors, assert_queries_do_not_grow, get_json

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.publishing import Status
 from episodes.models import Episode
-from ibsite.publishing import Status
 from posts.models import Post
 from search.engines import fts5_query
 from search.models import ALWAYS, Entry, Kind

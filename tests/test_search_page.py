@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
+from core.publishing import Status
 from episodes.models import Chapter
-from ibsite.publishing import Status
 from search import index
 from tests.factories import (
     ChapterFactory,

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.templatetags.static import static
 
-from ibsite import structured_data
-from ibsite.templatetags.site import jsonld
+from core.templatetags.site import jsonld
+from pages import structured_data
 from posts.models import Verdict
 from tests.factories import (
     AffiliationFactory,

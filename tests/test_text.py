@@ -2,7 +2,7 @@
 
 import pytest
 
-from ibsite.text import name_key, unique_slug
+from core.text import name_key, unique_slug
 from people.models import Person
 from tests.factories import PersonFactory
 

@@ -43,6 +43,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from core.durations import format_timestamp
+from core.publishing import Status
+from core.text import name_key, unique_slug
 from episodes.importers.guests import guests_in_title
 from episodes.importers.rss import (
     FeedError,
@@ -58,9 +61,6 @@ from episodes.importers.rss import (
 from episodes.importers.sources import DEFAULT_TIMEOUT, open_feed
 from episodes.models import Appearance, Chapter, Episode, Show
 from episodes.timeline import parse_timeline
-from ibsite.durations import format_timestamp
-from ibsite.publishing import Status
-from ibsite.text import name_key, unique_slug
 from people.models import Person
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"

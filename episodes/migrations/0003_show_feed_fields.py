@@ -1,7 +1,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-import ibsite.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="show",
             name="funding_url",
-            field=ibsite.fields.WebURLField(
+            field=core.fields.WebURLField(
                 blank=True,
                 help_text="Where listeners can support the show, if anywhere.",
                 verbose_name="funding URL",

@@ -46,9 +46,9 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
+from core.durations import parse_timestamp
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
 from episodes.timeline import parse_timeline
-from ibsite.durations import parse_timestamp
 from ibsite.editors import EDITORS_GROUP, grant_editor_permissions
 from papers.models import Authorship, Citation, Paper
 from people.models import Affiliation, Organization, Person

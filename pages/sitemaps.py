@@ -7,7 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from episodes.models import Episode
-from ibsite.tags import tags_with_counts
+from pages.tags import tags_with_counts
 from papers.models import Paper
 from people.models import Person
 from posts.models import Post

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from episodes.models import Episode, Show
-from ibsite import structured_data
-from ibsite.tags import popular_tags, tags_with_counts
+from pages import structured_data
+from pages.tags import popular_tags, tags_with_counts
 from papers.models import Paper
 from people.models import Affiliation, Person
 from posts.models import Post

@@ -4,15 +4,12 @@ Each function returns a plain dict; the `jsonld` template filter writes it into 
 URLs are absolute, built from SITE_URL.
 """
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from core.links import absolute
+
 CONTEXT = "https://schema.org"
-
-
-def absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 def iso_duration(seconds):

@@ -1,12 +1,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from core.links import absolute
+from core.pagination import paginate
 from episodes.models import Appearance, Episode
-from ibsite import structured_data
-from ibsite.pagination import paginate
+from pages import structured_data
+from pages.views.papers import BIBTEX, download
 from papers.citations import papers_to_bibtex
 from papers.models import Authorship
-from papers.views import BIBTEX, download
 from people.filters import PersonFilter
 from people.models import Affiliation, Person
 
@@ -50,6 +51,6 @@ def person_papers_bibtex(request, slug):
     papers = person.papers().prefetch_related(
         Prefetch("authorships", queryset=Authorship.objects.select_related("person"))
     )
-    url = structured_data.absolute(person.get_absolute_url())
+    url = absolute(person.get_absolute_url())
     heading = f"Papers by {person.name}, from The Information Bottleneck: {url}"
     return download(papers_to_bibtex(papers, heading), BIBTEX, f"{person.slug}-papers.bib")

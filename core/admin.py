@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from ibsite.publishing import Status
+from core.publishing import Status
 
 
 class StateFilter(admin.SimpleListFilter):

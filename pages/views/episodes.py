@@ -3,11 +3,13 @@ import json
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from core.durations import parse_timestamp
+from core.links import absolute
+from core.pagination import paginate
 from episodes.filters import EpisodeFilter
 from episodes.models import Discussion, Episode
-from ibsite import structured_data
-from ibsite.durations import parse_timestamp
-from ibsite.pagination import paginate
+from pages import structured_data
+from pages.views.papers import BIBTEX, CSL_JSON, download
 from papers.citations import (
     episode_citation,
     episode_to_bibtex,
@@ -15,7 +17,6 @@ from papers.citations import (
     papers_to_csl,
 )
 from papers.models import Authorship
-from papers.views import BIBTEX, CSL_JSON, download
 
 
 def episode_list(request):
@@ -62,7 +63,7 @@ def _reading_list(episode):
 
 
 def _heading(episode):
-    url = structured_data.absolute(episode.get_absolute_url())
+    url = absolute(episode.get_absolute_url())
     return f"Papers discussed in \u201c{episode.title}\u201d, {episode.show.title}: {url}"
 
 

@@ -2,9 +2,9 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.pagination import paginate
 from episodes.models import Discussion, Episode
-from ibsite import structured_data
-from ibsite.pagination import paginate
+from pages import structured_data
 from papers.bibtex import paper_to_bibtex
 from papers.filters import PaperFilter
 from papers.models import Authorship, Paper

@@ -4,8 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ibsite import markdown
-from ibsite.durations import format_duration, format_timestamp
+from core import markdown
+from core.durations import format_duration, format_timestamp
 
 register = template.Library()
 

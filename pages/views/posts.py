@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
-from ibsite import structured_data
-from ibsite.pagination import paginate
+from core.pagination import paginate
+from pages import structured_data
 from posts.models import Post
 
 

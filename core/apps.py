@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared library: publishing, text, Markdown, durations, fields, links.
+
+    It imports no app of ours; every app may import it.
+    """
+
+    name = "core"
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from core.converters import TagSlugConverter
+
+        # Here rather than in the root URLconf, which imports URL modules that use it.
+        register_converter(TagSlugConverter, "tagslug")

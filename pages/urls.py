@@ -1,0 +1,54 @@
+"""The public pages' addresses, one namespace for each kind of page."""
+
+from django.urls import path
+
+from pages.views import episodes, papers, people, posts, site
+
+site_patterns = [
+    path("", site.home, name="home"),
+    path("about/", site.about, name="about"),
+    path("tags/", site.tag_list, name="tag_list"),
+    path("tags/<tagslug:slug>/", site.tag_detail, name="tag_detail"),
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+]
+
+episode_patterns = (
+    [
+        path("", episodes.episode_list, name="list"),
+        path("<slug:slug>/", episodes.episode_detail, name="detail"),
+        path(
+            "<slug:slug>/reading-list.bib",
+            episodes.reading_list_bibtex,
+            name="reading_list_bibtex",
+        ),
+        path("<slug:slug>/reading-list.json", episodes.reading_list_csl, name="reading_list_csl"),
+        path("<slug:slug>/cite.bib", episodes.cite_bibtex, name="cite_bibtex"),
+    ],
+    "episodes",
+)
+
+person_patterns = (
+    [
+        path("", people.person_list, name="list"),
+        path("<slug:slug>/", people.person_detail, name="detail"),
+        path("<slug:slug>/papers.bib", people.person_papers_bibtex, name="papers_bibtex"),
+    ],
+    "people",
+)
+
+paper_patterns = (
+    [
+        path("", papers.paper_list, name="list"),
+        path("<slug:slug>/", papers.paper_detail, name="detail"),
+        path("<slug:slug>/bibtex", papers.paper_bibtex, name="bibtex"),
+    ],
+    "papers",
+)
+
+post_patterns = (
+    [
+        path("", posts.post_list, name="list"),
+        path("<slug:slug>/", posts.post_detail, name="detail"),
+    ],
+    "posts",
+)
