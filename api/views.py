@@ -10,8 +10,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from api import serializers
 from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
+from api.serializers.episodes import EpisodeSerializer, EpisodeWriteSerializer, episodes_as_read
+from api.serializers.papers import PaperDetailSerializer, PaperSerializer
+from api.serializers.people import OrganizationSerializer, PersonDetailSerializer, PersonSerializer
+from api.serializers.posts import PostSerializer
+from api.serializers.search import SearchParamsSerializer, SearchResultSerializer
+from api.serializers.tags import TagSerializer
 from episodes.models import Episode
 from pages.tags import tags_with_counts
 from papers.models import Authorship, Paper
@@ -40,9 +45,7 @@ class BySlug:
 
 
 # Editors write an episode with person slugs and answer with the episode as it is read.
-WRITE_EPISODE = extend_schema(
-    request=serializers.EpisodeWriteSerializer, responses=serializers.EpisodeSerializer
-)
+WRITE_EPISODE = extend_schema(request=EpisodeWriteSerializer, responses=EpisodeSerializer)
 
 
 @extend_schema_view(create=WRITE_EPISODE, update=WRITE_EPISODE, partial_update=WRITE_EPISODE)
@@ -55,12 +58,12 @@ class EpisodeViewSet(BySlug, viewsets.ModelViewSet):
     ordering = ["-published_at", "-pk"]
 
     def get_queryset(self):
-        return serializers.episodes_as_read(Episode.objects.visible_to(self.request.user))
+        return episodes_as_read(Episode.objects.visible_to(self.request.user))
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update"}:
-            return serializers.EpisodeWriteSerializer
-        return serializers.EpisodeSerializer
+            return EpisodeWriteSerializer
+        return EpisodeSerializer
 
 
 class PersonViewSet(BySlug, viewsets.ModelViewSet):
@@ -79,8 +82,8 @@ class PersonViewSet(BySlug, viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         if self.action == "retrieve":
-            return serializers.PersonDetailSerializer
-        return serializers.PersonSerializer
+            return PersonDetailSerializer
+        return PersonSerializer
 
 
 class PaperViewSet(BySlug, viewsets.ModelViewSet):
@@ -99,14 +102,14 @@ class PaperViewSet(BySlug, viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         if self.action == "retrieve":
-            return serializers.PaperDetailSerializer
-        return serializers.PaperSerializer
+            return PaperDetailSerializer
+        return PaperSerializer
 
 
 class PostViewSet(BySlug, viewsets.ModelViewSet):
     """Editorial essays, with their hindsight verdicts."""
 
-    serializer_class = serializers.PostSerializer
+    serializer_class = PostSerializer
     search_fields = ["title", "dek", "body"]
     ordering_fields = ["published_at", "title"]
     ordering = ["-published_at", "-pk"]
@@ -120,7 +123,7 @@ class PostViewSet(BySlug, viewsets.ModelViewSet):
 
 
 class OrganizationViewSet(BySlug, viewsets.ModelViewSet):
-    serializer_class = serializers.OrganizationSerializer
+    serializer_class = OrganizationSerializer
     queryset = Organization.objects.all()
     search_fields = ["name"]
     ordering_fields = ["name"]
@@ -130,7 +133,7 @@ class OrganizationViewSet(BySlug, viewsets.ModelViewSet):
 class TagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every topic in use, with how many episodes, papers, posts and people carry it."""
 
-    serializer_class = serializers.TagSerializer
+    serializer_class = TagSerializer
     search_fields = ["name"]
     ordering_fields = ["name"]
     ordering = ["name"]
@@ -174,20 +177,20 @@ class SearchPagination(PageNumberPagination):
         return schema
 
 
-@extend_schema(parameters=[serializers.SearchParamsSerializer])
+@extend_schema(parameters=[SearchParamsSerializer])
 class SearchViewSet(viewsets.GenericViewSet):
     """Ranked full-text search over episodes, chapters (moments of an episode), people,
     papers, posts and topics: the results of the site's /search/ page. Published content
     only, best first; each result has its title and a snippet with the matched words marked.
     """
 
-    serializer_class = serializers.SearchResultSerializer
+    serializer_class = SearchResultSerializer
     pagination_class = SearchPagination
     filter_backends = []  # ?q= and ?kind= are the whole interface
     queryset = Entry.objects.none()  # for the schema; list() asks search.results
 
     def list(self, request):
-        params = serializers.SearchParamsSerializer(data=request.query_params)
+        params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         search = Search(params.validated_data["q"])
         kind = params.validated_data.get("kind", "")

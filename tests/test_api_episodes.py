@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from api.serializers import EpisodeWriteSerializer
+from api.serializers.episodes import EpisodeWriteSerializer
 from episodes.models import Appearance, Chapter, Episode
 from people.models import Person
 from tests.api import (

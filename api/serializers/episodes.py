@@ -1,0 +1,199 @@
+"""Episodes as read (people, chapters, papers, audio) and as editors write them."""
+
+from django.db import models, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from taggit.serializers import TaggitSerializer
+
+from api.serializers.base import (
+    ModelSerializer,
+    PageURLField,
+    TagsField,
+    URLField,
+    api_url,
+    clean,
+)
+from core.durations import format_timestamp
+from core.links import absolute
+from episodes.models import Appearance, Chapter, Discussion, Episode, Show
+from papers.models import Paper
+from people.models import Person
+from search import index as search_index
+
+
+def episodes_as_read(episodes):
+    """What an episode's JSON shows, preloaded: the same queries for one or fifty."""
+    return episodes.with_people().prefetch_related(
+        models.Prefetch("chapters", queryset=Chapter.objects.select_related("paper", "person")),
+        models.Prefetch(
+            "discussions", queryset=Discussion.objects.select_related("paper", "chapter")
+        ),
+    )
+
+
+class ChapterSerializer(ModelSerializer):
+    timestamp = serializers.SerializerMethodField()
+    paper = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Paper.objects.all(), required=False, allow_null=True
+    )
+    person = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Person.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Chapter
+        fields = ["start", "timestamp", "title", "paper", "person"]
+
+    def get_timestamp(self, chapter) -> str:
+        return format_timestamp(chapter.start)
+
+
+class AppearanceSerializer(ModelSerializer):
+    person = serializers.SlugRelatedField(slug_field="slug", queryset=Person.objects.all())
+    name = serializers.CharField(source="person.name", read_only=True)
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appearance
+        fields = ["person", "name", "role", "affiliation", "order", "html_url"]
+        extra_kwargs = {"order": {"required": False}}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, appearance):
+        return absolute(appearance.person.get_absolute_url())
+
+
+class DiscussionSerializer(ModelSerializer):
+    paper = serializers.SlugRelatedField(slug_field="slug", queryset=Paper.objects.all())
+    title = serializers.CharField(source="paper.title", read_only=True)
+    chapter_start = serializers.IntegerField(
+        source="chapter.start", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Discussion
+        fields = ["paper", "title", "chapter_start", "note"]
+
+
+class AudioSerializer(serializers.Serializer):
+    url = URLField(source="audio_url", allow_blank=True)
+    size = serializers.IntegerField(source="audio_size", allow_null=True)
+    type = serializers.CharField(source="audio_type")
+
+
+class EpisodeSerializer(TaggitSerializer, ModelSerializer):
+    """An episode as read: people, chapters, papers, audio and links to its page."""
+
+    url = api_url("api:episode-detail")
+    html_url = PageURLField()
+    show = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    duration_display = serializers.CharField(read_only=True)
+    audio = AudioSerializer(source="*", read_only=True)
+    people = AppearanceSerializer(source="appearances", many=True, read_only=True)
+    chapters = ChapterSerializer(many=True, read_only=True)
+    papers = DiscussionSerializer(source="discussions", many=True, read_only=True)
+    tags = TagsField(read_only=True)
+
+    class Meta:
+        model = Episode
+        fields = [
+            "url", "html_url", "slug", "title", "show", "number", "season", "episode_type",
+            "status", "published_at", "duration", "duration_display", "summary",
+            "description", "audio", "guid", "explicit", "music_credits", "transcript",
+            "people", "chapters", "papers", "tags",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
+    """What editors send: the episode's fields, and its people and chapters as lists.
+
+    A list that is sent replaces what the episode had; one left out is kept as it is.
+    """
+
+    # The show, by default the first (the site has one): a default, not "not required", as
+    # the unique episode numbers of a show need it.
+    show = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Show.objects.all(), default=lambda: Show.objects.first()
+    )
+    tags = TagsField(required=False)
+    people = AppearanceSerializer(many=True, required=False)
+    chapters = ChapterSerializer(many=True, required=False)
+
+    class Meta:
+        model = Episode
+        fields = [
+            "slug", "title", "show", "number", "season", "episode_type", "status",
+            "published_at", "duration", "summary", "description", "audio_url", "audio_size",
+            "audio_type", "guid", "explicit", "music_credits", "transcript", "people",
+            "chapters", "tags",
+        ]  # fmt: skip
+        extra_kwargs = {"slug": {"required": False}, "guid": {"required": False}}
+
+    def validate_chapters(self, chapters):
+        starts = [chapter["start"] for chapter in chapters]
+        if len(set(starts)) != len(starts):
+            raise serializers.ValidationError("Two chapters start at the same time.")
+        return sorted(chapters, key=lambda chapter: chapter["start"])
+
+    def validate_people(self, people):
+        keys = [(p["person"].pk, p.get("role", Appearance.Role.GUEST)) for p in people]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError("A person appears twice in the same role.")
+        return people
+
+    def validate(self, data):
+        instance = self.instance or Episode()
+        for name, value in data.items():
+            if name not in {"people", "chapters", "tags"}:
+                setattr(instance, name, value)
+        if instance.show_id is None:
+            show = Show.objects.first()
+            if show is None:
+                raise serializers.ValidationError({"show": "Create the show first."})
+            data["show"] = instance.show = show
+        # The model's own rules (publishing dates, audio size) with the admin's messages.
+        clean(instance)
+        data["status"] = instance.status
+        data["published_at"] = instance.published_at
+        duration = data.get("duration", instance.duration)
+        for chapter in data.get("chapters", []):
+            if duration is not None and chapter["start"] >= duration:
+                start, end = format_timestamp(chapter["start"]), format_timestamp(duration)
+                raise serializers.ValidationError(
+                    {"chapters": f"A chapter starts at {start}, after the episode ends ({end})."}
+                )
+        return data
+
+    @transaction.atomic
+    def create(self, validated_data):
+        people = validated_data.pop("people", [])
+        chapters = validated_data.pop("chapters", [])
+        episode = super().create(validated_data)
+        self._set_children(episode, people, chapters)
+        return episode
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        people = validated_data.pop("people", None)
+        chapters = validated_data.pop("chapters", None)
+        episode = super().update(instance, validated_data)
+        if people is not None:
+            episode.appearances.all().delete()
+        if chapters is not None:
+            episode.chapters.all().delete()
+        self._set_children(episode, people or [], chapters or [])
+        return episode
+
+    def _set_children(self, episode, people, chapters):
+        Appearance.objects.bulk_create(
+            Appearance(episode=episode, **{"order": order, **appearance})
+            for order, appearance in enumerate(people)
+        )
+        Chapter.objects.bulk_create(Chapter(episode=episode, **chapter) for chapter in chapters)
+        search_index.update(episodes=[episode])  # bulk_create() sends no signals
+
+    def to_representation(self, episode):
+        episode = episodes_as_read(Episode.objects).get(pk=episode.pk)
+        return EpisodeSerializer(episode, context=self.context).data

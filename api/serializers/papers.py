@@ -1,0 +1,122 @@
+"""Papers: as listed, as written by editors (authors by slug), and in detail."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from taggit.serializers import TaggitSerializer
+
+from api.serializers.base import (
+    EpisodeRefSerializer,
+    ModelSerializer,
+    PageURLField,
+    PaperRefSerializer,
+    PersonRefSerializer,
+    ProfileLinksField,
+    TagsField,
+    URLField,
+    api_url,
+    visible_episodes,
+)
+from episodes.models import Discussion
+from papers.models import Authorship, Paper
+from people.models import Person
+from search import index as search_index
+
+
+class AuthorSlugsField(serializers.ListField):
+    """Authors in byline order, as person slugs."""
+
+    child = serializers.SlugRelatedField(slug_field="slug", queryset=Person.objects.all())
+
+
+class PaperSerializer(TaggitSerializer, ModelSerializer):
+    url = api_url("api:paper-detail")
+    html_url = PageURLField()
+    web_url = URLField(
+        source="url",
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Where to read it, if not arXiv or DOI.",
+    )
+    authors = AuthorSlugsField(required=False, write_only=True)
+    byline = serializers.SerializerMethodField()
+    tags = TagsField(required=False)
+    links = ProfileLinksField()
+
+    class Meta:
+        model = Paper
+        fields = [
+            "url", "html_url", "slug", "title", "year", "published_on", "venue", "abstract",
+            "summary", "arxiv_id", "doi", "web_url", "openalex_id", "semantic_scholar_id",
+            "tags", "authors", "byline", "links",
+        ]  # fmt: skip
+        extra_kwargs = {"slug": {"required": False}}
+
+    @extend_schema_field(PersonRefSerializer(many=True))
+    def get_byline(self, paper):
+        people = [authorship.person for authorship in paper.authorships.all()]
+        return PersonRefSerializer(people, many=True, context=self.context).data
+
+    def validate_authors(self, authors):
+        if len(set(authors)) != len(authors):
+            raise serializers.ValidationError("An author is listed twice.")
+        return authors
+
+    @transaction.atomic
+    def create(self, validated_data):
+        authors = validated_data.pop("authors", [])
+        paper = super().create(validated_data)
+        self._set_authors(paper, authors)
+        return paper
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        authors = validated_data.pop("authors", None)
+        paper = super().update(instance, validated_data)
+        if authors is not None:
+            paper.authorships.all().delete()
+            self._set_authors(paper, authors)
+        return paper
+
+    def _set_authors(self, paper, authors):
+        Authorship.objects.bulk_create(
+            Authorship(paper=paper, person=person, order=order)
+            for order, person in enumerate(authors, start=1)
+        )
+        search_index.update(papers=[paper])  # bulk_create() sends no signals
+
+
+class DiscussionOfPaperSerializer(ModelSerializer):
+    episode = EpisodeRefSerializer()
+    chapter_start = serializers.IntegerField(source="chapter.start", allow_null=True, default=None)
+
+    class Meta:
+        model = Discussion
+        fields = ["episode", "chapter_start", "note"]
+
+
+class PaperDetailSerializer(PaperSerializer):
+    cites = serializers.SerializerMethodField()
+    cited_by = serializers.SerializerMethodField()
+    discussed_in = serializers.SerializerMethodField()
+
+    class Meta(PaperSerializer.Meta):
+        fields = [*PaperSerializer.Meta.fields, "cites", "cited_by", "discussed_in"]
+
+    @extend_schema_field(PaperRefSerializer(many=True))
+    def get_cites(self, paper):
+        return PaperRefSerializer(paper.references.all(), many=True, context=self.context).data
+
+    @extend_schema_field(PaperRefSerializer(many=True))
+    def get_cited_by(self, paper):
+        return PaperRefSerializer(paper.cited_by.all(), many=True, context=self.context).data
+
+    @extend_schema_field(DiscussionOfPaperSerializer(many=True))
+    def get_discussed_in(self, paper):
+        discussions = (
+            Discussion.objects.filter(paper=paper, episode__in=visible_episodes(self.context))
+            .select_related("episode", "chapter")
+            .order_by("-episode__published_at")
+        )
+        return DiscussionOfPaperSerializer(discussions, many=True, context=self.context).data
