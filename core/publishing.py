@@ -7,12 +7,9 @@ with no job to run.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.dispatch import Signal
 from django.utils import timezone
 
-# Sent by publish_now() and unpublish(), whose bulk update() sends no post_save, with the
-# model as sender and `pks`, the ids of the items changed (search re-indexes them).
-publication_changed = Signal()
+from core.signals import content_changed
 
 
 class Status(models.TextChoices):
@@ -48,7 +45,7 @@ class PublishableQuerySet(models.QuerySet):
     def _announced(self, items, **values):
         pks = list(items.values_list("pk", flat=True))
         changed = self.model.objects.filter(pk__in=pks).update(**values)
-        publication_changed.send(sender=self.model, pks=pks)
+        content_changed.send(sender=self.model, pks=pks)  # update() sends no post_save
         return changed
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag, TaggedItem
 
-from core import publishing
+from core import signals
 from episodes.models import Appearance, Chapter, Episode
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Organization, Person
@@ -143,8 +143,8 @@ def authors_of_paper_changed(instance, action, reverse, pk_set, **kwargs):
         index.update(papers=(pk_set or []) if reverse else [instance.pk])
 
 
-def publication_changed(sender, pks, **kwargs):
-    """publish_now() and unpublish(): a bulk update, without post_save."""
+def content_changed(sender, pks, **kwargs):
+    """A write that model signals do not announce (core.signals.content_changed)."""
     kind = TAGGED_KINDS.get(sender)
     if kind:
         tags = TaggedItem.objects.filter(
@@ -160,7 +160,7 @@ def connect():
         pre_delete.connect(deleting, sender=model, dispatch_uid=uid)
         post_delete.connect(deleted, sender=model, dispatch_uid=uid)
     m2m_changed.connect(tags_changed, sender=TaggedItem, dispatch_uid="search-tags")
-    publishing.publication_changed.connect(publication_changed, dispatch_uid="search-publishing")
+    signals.content_changed.connect(content_changed, dispatch_uid="search-content")
     m2m_changed.connect(
         people_of_episode_changed, sender=Episode.people.through, dispatch_uid="search-people"
     )

@@ -233,7 +233,7 @@ def test_drafts_scheduled_items_their_chapters_and_their_topics_are_never_found(
 
 
 def test_they_are_found_once_published_even_by_a_bulk_update(unpublished):
-    # The admin's actions: a bulk update(), announced by publication_changed.
+    # The admin's actions: a bulk update(), announced by content_changed.
     Episode.objects.filter(status=Status.DRAFT).publish_now()
     Post.objects.filter(status=Status.SCHEDULED).publish_now()
 
