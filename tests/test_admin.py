@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from core.publishing import Status
+from core.publishing import State
 from episodes.models import Chapter, Episode
 from ibsite.editors import CONTENT_APPS, EDITORS_GROUP
 from papers.models import Authorship
@@ -179,7 +179,7 @@ def test_unpublish_moves_episodes_back_to_draft(editor_client):
         {"action": "unpublish", "_selected_action": [episode.pk]},
     )
     episode.refresh_from_db()
-    assert episode.status == Status.DRAFT
+    assert episode.state == State.DRAFT
     assert not Episode.objects.published().exists()
 
 
@@ -232,7 +232,6 @@ def episode_form(show, **overrides):
         "title": "Reasoning Models and Planning",
         "slug": "reasoning-models-and-planning",
         "episode_type": "full",
-        "status": "published",
         "published_at_0": "2026-04-29",
         "published_at_1": "10:00:00",
         "guid": "b5a7f7a8-1d2c-4e0f-9a51-6f1e2c3d4b5a",

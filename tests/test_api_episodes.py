@@ -79,6 +79,7 @@ def test_an_episode_has_exactly_the_documented_fields(api, kempe):
         "number": 7,
         "season": None,
         "episode_type": "full",
+        "state": "live",
         "status": "published",
         "published_at": "2025-03-01T12:00:00Z",
         "duration": 4500,

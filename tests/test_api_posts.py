@@ -51,6 +51,7 @@ def test_a_post_has_exactly_the_documented_fields(api, converging):
         "title": "Everything Is Converging",
         "dek": "Models agree more every year.",
         "author": "ravid",
+        "state": "live",
         "status": "published",
         "published_at": "2025-03-01T12:00:00Z",
         "body": converging.body,
@@ -91,7 +92,7 @@ def unpublished(converging):
     PostFactory(slug="draft", draft=True)
     PostFactory(
         slug="scheduled",
-        status="scheduled",
+        is_draft=False,
         published_at=timezone.now() + datetime.timedelta(days=3),
     )
 
