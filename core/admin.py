@@ -3,27 +3,25 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from core.publishing import Status
+from core.publishing import State
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Live, scheduled or draft: what a visitor sees right now, not just the stored status."""
+    """Live, scheduled or draft: what a visitor sees right now (core.publishing's rule)."""
 
     title = "state"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+        return [(State.LIVE, "Live"), (State.SCHEDULED, "Scheduled"), (State.DRAFT, "Draft")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.exclude(status=Status.DRAFT).filter(published_at__gt=now)
-        if self.value() == "draft":
-            return queryset.filter(status=Status.DRAFT)
-        return queryset
+        # Anything else in the address (a stale or mistyped link) filters nothing.
+        return {
+            State.LIVE: queryset.live,
+            State.SCHEDULED: queryset.scheduled,
+            State.DRAFT: queryset.drafts,
+        }.get(self.value(), queryset.all)()
 
 
 class PublishedYearFilter(admin.SimpleListFilter):
@@ -49,11 +47,9 @@ class PublishingActionsMixin:
 
     @admin.display(description="State", ordering="published_at")
     def state(self, obj):
-        if obj.is_published():
-            return "Live"
-        if obj.is_scheduled():
+        if obj.state == State.SCHEDULED:
             return f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}"
-        return "Draft"
+        return obj.state.label
 
     @admin.action(description="Publish now", permissions=["change"])
     def publish_now(self, request, queryset):

@@ -94,7 +94,7 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
         "chapter_count",
     ]
     list_display_links = ["title"]
-    list_filter = [StateFilter, "status", "show", PublishedYearFilter, "tags"]
+    list_filter = [StateFilter, "show", PublishedYearFilter, "tags"]
     search_fields = ["title", "summary", "description", "appearances__person__name", "guid"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -105,7 +105,7 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["show", "title", "slug", ("number", "season", "episode_type")]}),
-        ("Publishing", {"fields": ["status", "published_at", "guid"]}),
+        ("Publishing", {"fields": ["is_draft", "published_at", "guid"]}),
         (
             "Audio",
             {"fields": ["audio_url", ("audio_size", "audio_type"), "duration", "explicit"]},

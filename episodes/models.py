@@ -179,7 +179,7 @@ class Episode(Publishable):
                 violation_error_message="Another episode of this show has that number.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="episode_public_idx")]
+        indexes = [models.Index(fields=["is_draft", "published_at"], name="episode_public_idx")]
 
     def __str__(self):
         return self.title

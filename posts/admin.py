@@ -15,7 +15,7 @@ class PostAdmin(PublishingActionsMixin, admin.ModelAdmin):
     autocomplete_fields = ["author", "papers"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "dek", "body", "tags", "papers"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["is_draft", "published_at"]}),
         (
             "Hindsight",
             {

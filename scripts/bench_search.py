@@ -170,7 +170,6 @@ def build_corpus(args, out):
     from django.db import connection, transaction
     from taggit.models import Tag
 
-    from core.publishing import Status
     from core.text import name_key
     from episodes.models import Appearance, Chapter, Episode, Show
     from papers.models import Authorship, Paper
@@ -234,7 +233,7 @@ def build_corpus(args, out):
                     show=show,
                     title=words.title(5, 12),
                     slug=f"episode-{start + i}",
-                    status=Status.PUBLISHED,
+                    is_draft=False,
                     published_at=now - timedelta(days=start + i),
                     duration=3_600,
                     summary=words.text(15, 30),

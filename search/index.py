@@ -22,7 +22,6 @@ from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from core.markdown import plain_text
-from core.publishing import Status
 from episodes.models import Appearance, Chapter, Episode
 from papers.models import Authorship, Paper
 from people.models import Affiliation, Person
@@ -318,7 +317,7 @@ def _tag_entries(ids):
     content_type = ContentType.objects.get_for_model
 
     def first_published(model):
-        published = model.objects.filter(tags=OuterRef("pk")).exclude(status=Status.DRAFT)
+        published = model.objects.filter(tags=OuterRef("pk"), is_draft=False)
         return Subquery(published.order_by("published_at").values("published_at")[:1])
 
     tags = Tag.objects.filter(pk__in=ids).annotate(

@@ -6,7 +6,6 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from core.publishing import Status
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
 from ibsite.editors import EDITORS_GROUP
 from papers.models import Authorship, Citation, Paper
@@ -112,7 +111,7 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     show = factory.SubFactory(ShowFactory)
     title = factory.Sequence(lambda n: f"Episode {n}")
     slug = factory.Sequence(lambda n: f"episode-{n}")
-    status = Status.PUBLISHED
+    is_draft = False
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     duration = 3600
     audio_url = factory.LazyAttribute(lambda e: f"https://media.example.com/{e.slug}.mp3")
@@ -121,9 +120,9 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     tags = factory.PostGeneration(add_tags)
 
     class Params:
-        draft = factory.Trait(status=Status.DRAFT, published_at=None)
+        draft = factory.Trait(is_draft=True, published_at=None)
         scheduled = factory.Trait(
-            status=Status.SCHEDULED,
+            is_draft=False,
             published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7)),
         )
 
@@ -170,8 +169,8 @@ class PostFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             post.papers.set(extracted)
 
-    status = Status.PUBLISHED
+    is_draft = False
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
     class Params:
-        draft = factory.Trait(status=Status.DRAFT, published_at=None)
+        draft = factory.Trait(is_draft=True, published_at=None)

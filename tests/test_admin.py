@@ -1,14 +1,18 @@
 """The editors' admin: every page renders, permissions, actions, validation, query budgets."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
-from core.publishing import Status
+from core.publishing import State
 from episodes.models import Chapter, Episode
 from ibsite.editors import CONTENT_APPS, EDITORS_GROUP
 from papers.models import Authorship
+from posts.models import Post
 from tests.factories import (
     AffiliationFactory,
     AppearanceFactory,
@@ -124,6 +128,79 @@ def test_the_episode_list_filters_and_searches(editor_client, content, query, ex
     assert f">{hidden}<" not in response.text
 
 
+# One state filter (live, scheduled, draft), from the publishing rules.
+
+
+@pytest.fixture(params=[EpisodeFactory, PostFactory], ids=["episode", "post"])
+def in_every_state(request, db):
+    """One item of a kind in every state, titled after it ("Due": scheduled, time come)."""
+    factory = request.param
+    now = timezone.now()
+    factory(title="Live", is_draft=False, published_at=now - datetime.timedelta(days=7))
+    factory(title="Due", is_draft=False, published_at=now - datetime.timedelta(hours=1))
+    factory(title="Scheduled", is_draft=False, published_at=now + datetime.timedelta(days=7))
+    factory(title="Draft", is_draft=True, published_at=None)
+    factory(title="Dated draft", is_draft=True, published_at=now - datetime.timedelta(days=7))
+    return factory._meta.model
+
+
+def test_the_list_has_one_state_filter_and_no_status_filter(editor_client, in_every_state):
+    response = editor_client.get(admin_url(in_every_state, "changelist"))
+    titles = [spec.title for spec in response.context["cl"].filter_specs]
+    assert titles.count("state") == 1
+    assert not any("status" in title for title in titles)
+    assert "?state=scheduled" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("state=live", {"Live", "Due"}),
+        ("state=scheduled", {"Scheduled"}),
+        ("state=draft", {"Draft", "Dated draft"}),
+        ("", {"Live", "Due", "Scheduled", "Draft", "Dated draft"}),
+        # A mistyped or stale link filters nothing rather than failing.
+        ("state=published", {"Live", "Due", "Scheduled", "Draft", "Dated draft"}),
+        ("state=%00", {"Live", "Due", "Scheduled", "Draft", "Dated draft"}),
+    ],
+)
+def test_the_state_filter_shows_each_state(editor_client, in_every_state, query, expected):
+    response = editor_client.get(admin_url(in_every_state, "changelist") + "?" + query)
+    assert response.status_code == 200
+    assert {item.title for item in response.context["cl"].result_list} == expected
+
+
+def test_an_old_status_filter_link_is_refused_without_an_error(editor_client, in_every_state):
+    response = editor_client.get(admin_url(in_every_state, "changelist") + "?status=published")
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
+
+
+def test_the_state_column_says_scheduled_for_when(editor_client, in_every_state):
+    response = editor_client.get(admin_url(in_every_state, "changelist"))
+    states = {item.title: item.state for item in response.context["cl"].result_list}
+    assert states == {
+        "Live": State.LIVE,
+        "Due": State.LIVE,
+        "Scheduled": State.SCHEDULED,
+        "Draft": State.DRAFT,
+        "Dated draft": State.DRAFT,
+    }
+    assert response.text.count("Scheduled for ") == 1
+
+
+@pytest.mark.parametrize("model", [Episode, Post], ids=["episode", "post"])
+def test_the_form_has_the_draft_checkbox_and_the_date(editor_client, db, model):
+    response = editor_client.get(admin_url(model, "add"))
+    form = response.context["adminform"].form
+    assert "is_draft" in form.fields
+    assert "published_at" in form.fields
+    assert "status" not in form.fields
+    assert form.initial.get("is_draft", form.fields["is_draft"].initial) is True
+    assert "Draft" in response.text
+    assert "never public, whatever its date" in response.text
+
+
 def test_the_year_filter_lists_years_with_episodes(editor_client, content):
     year = content.published_at.year
     response = editor_client.get(admin_url(Episode, "changelist") + f"?year={year}")
@@ -179,13 +256,11 @@ def test_unpublish_moves_episodes_back_to_draft(editor_client):
         {"action": "unpublish", "_selected_action": [episode.pk]},
     )
     episode.refresh_from_db()
-    assert episode.status == Status.DRAFT
+    assert episode.state == State.DRAFT
     assert not Episode.objects.published().exists()
 
 
 def test_post_actions_publish_and_unpublish(editor_client):
-    from posts.models import Post
-
     post = PostFactory(draft=True)
     editor_client.post(
         admin_url(Post, "changelist"), {"action": "publish_now", "_selected_action": [post.pk]}
@@ -232,7 +307,6 @@ def episode_form(show, **overrides):
         "title": "Reasoning Models and Planning",
         "slug": "reasoning-models-and-planning",
         "episode_type": "full",
-        "status": "published",
         "published_at_0": "2026-04-29",
         "published_at_1": "10:00:00",
         "guid": "b5a7f7a8-1d2c-4e0f-9a51-6f1e2c3d4b5a",

@@ -18,6 +18,7 @@ from tests.api import (
     assert_queries_do_not_grow,
     documented_fields,
     get_json,
+    openapi,
     slugs,
 )
 from tests.factories import (
@@ -79,6 +80,7 @@ def test_an_episode_has_exactly_the_documented_fields(api, kempe):
         "number": 7,
         "season": None,
         "episode_type": "full",
+        "state": "live",
         "status": "published",
         "published_at": "2025-03-01T12:00:00Z",
         "duration": 4500,
@@ -281,8 +283,40 @@ def test_drafts_and_scheduled_episodes_are_hidden_from_the_public(request, unpub
 
 def test_editors_see_drafts_and_scheduled_episodes(editor_api, unpublished):
     assert set(slugs(get_json(editor_api, EPISODES))) == {"live", "draft", "scheduled"}
+    assert get_json(editor_api, f"{EPISODES}draft/")["state"] == "draft"
+    assert get_json(editor_api, f"{EPISODES}scheduled/")["state"] == "scheduled"
+    assert get_json(editor_api, f"{EPISODES}live/")["state"] == "live"
+    # The deprecated status says the same, "published" for live.
     assert get_json(editor_api, f"{EPISODES}draft/")["status"] == "draft"
     assert get_json(editor_api, f"{EPISODES}scheduled/")["status"] == "scheduled"
+    assert get_json(editor_api, f"{EPISODES}live/")["status"] == "published"
+
+
+def test_the_document_explains_the_state_and_deprecates_the_status(db):
+    schemas = openapi()["components"]["schemas"]
+    assert schemas["StateEnum"]["enum"] == ["draft", "scheduled", "live"]
+    assert schemas["StatusEnum"]["enum"] == ["draft", "scheduled", "published"]
+    for component in ["Episode", "Post"]:
+        state = schemas[component]["properties"]["state"]
+        assert state["readOnly"] is True
+        for value in ["draft", "scheduled", "live"]:
+            assert f'"{value}": ' in state["description"], (component, value)
+    for component in ["Episode", "EpisodeWriteRequest", "Post", "PostRequest"]:
+        status = schemas[component]["properties"]["status"]
+        assert status["deprecated"] is True
+        assert status["description"].startswith("Deprecated: read `state` instead")
+
+
+def test_an_episode_scheduled_for_a_time_now_past_is_live(api, editor_api):
+    episode = EpisodeFactory(slug="due", scheduled=True)
+    assert get_json(editor_api, f"{EPISODES}due/")["state"] == "scheduled"
+    Episode.objects.filter(pk=episode.pk).update(published_at=timezone.now())  # time passes
+
+    for client in [api, editor_api]:
+        [listed] = get_json(client, EPISODES)["results"]
+        detail = get_json(client, f"{EPISODES}due/")
+        assert (listed["state"], listed["status"]) == ("live", "published")
+        assert (detail["state"], detail["status"]) == ("live", "published")
 
 
 def test_filtering_by_a_draft_topic_or_guest_finds_nothing_for_the_public(api, editor_api):
@@ -353,7 +387,46 @@ def test_published_without_a_date_means_now_and_a_future_date_means_scheduled(ed
     published_at = datetime.datetime.fromisoformat(now.json()["published_at"])
     assert abs(published_at - timezone.now()) < datetime.timedelta(minutes=1)
     later = {"title": "Later", "status": "published", "published_at": "2999-01-01T00:00:00Z"}
-    assert editor_api.post(EPISODES, later, format="json").json()["status"] == "scheduled"
+    data = editor_api.post(EPISODES, later, format="json").json()
+    assert (data["state"], data["status"]) == ("scheduled", "scheduled")
+    assert Episode.objects.get(slug="later").is_draft is False
+
+
+@pytest.mark.parametrize(
+    ("status", "published_at", "state"),
+    [
+        ("draft", None, "draft"),
+        ("draft", "2025-04-01T09:00:00Z", "draft"),
+        ("scheduled", "2999-01-01T00:00:00Z", "scheduled"),
+        ("scheduled", "2025-04-01T09:00:00Z", "live"),  # its time has come
+        ("published", "2025-04-01T09:00:00Z", "live"),
+        ("published", "2999-01-01T00:00:00Z", "scheduled"),
+    ],
+)
+def test_the_status_sent_becomes_a_state(editor_api, people, status, published_at, state):
+    sent = {"title": "Sent", "status": status, "published_at": published_at}
+    response = editor_api.post(EPISODES, sent, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["state"] == state
+    assert Episode.objects.get(slug="sent").state == state
+
+
+def test_without_a_status_a_patch_keeps_the_one_the_episode_shows(editor_api, people):
+    EpisodeFactory(slug="draft", draft=True)
+    EpisodeFactory(slug="scheduled", scheduled=True)
+    EpisodeFactory(slug="live")
+
+    def patch(slug, published_at):
+        return editor_api.patch(
+            f"{EPISODES}{slug}/", {"published_at": published_at}, format="json"
+        )
+
+    assert patch("draft", "2999-01-01T00:00:00Z").json()["state"] == "draft"
+    # "scheduled" needs its date; "published" without one is now.
+    assert_errors(patch("scheduled", None), 400, "published_at")
+    assert patch("live", None).json()["state"] == "live"
+    assert patch("live", "2999-01-01T00:00:00Z").json()["state"] == "scheduled"
+    assert Episode.objects.get(slug="scheduled").state == "scheduled"
 
 
 def test_a_patch_changes_only_what_it_sends(editor_api, kempe):

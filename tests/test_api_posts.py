@@ -51,6 +51,7 @@ def test_a_post_has_exactly_the_documented_fields(api, converging):
         "title": "Everything Is Converging",
         "dek": "Models agree more every year.",
         "author": "ravid",
+        "state": "live",
         "status": "published",
         "published_at": "2025-03-01T12:00:00Z",
         "body": converging.body,
@@ -91,7 +92,7 @@ def unpublished(converging):
     PostFactory(slug="draft", draft=True)
     PostFactory(
         slug="scheduled",
-        status="scheduled",
+        is_draft=False,
         published_at=timezone.now() + datetime.timedelta(days=3),
     )
 
@@ -106,7 +107,23 @@ def test_drafts_and_scheduled_posts_are_hidden_from_the_public(request, unpublis
 
 def test_editors_see_every_post(editor_api, unpublished):
     assert set(slugs(get_json(editor_api, POSTS))) == {"converging", "draft", "scheduled"}
+    assert get_json(editor_api, f"{POSTS}draft/")["state"] == "draft"
+    assert get_json(editor_api, f"{POSTS}scheduled/")["state"] == "scheduled"
     assert get_json(editor_api, f"{POSTS}draft/")["status"] == "draft"
+
+
+def test_a_post_scheduled_for_a_time_now_past_is_live(api, editor_api):
+    post = PostFactory(
+        slug="due", is_draft=False, published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    assert get_json(editor_api, f"{POSTS}due/")["state"] == "scheduled"
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now())  # time passes
+
+    for client in [api, editor_api]:
+        [listed] = get_json(client, POSTS)["results"]
+        detail = get_json(client, f"{POSTS}due/")
+        assert (listed["state"], listed["status"]) == ("live", "published")
+        assert (detail["state"], detail["status"]) == ("live", "published")
 
 
 # Lists.

@@ -64,7 +64,7 @@ def test_the_posts_feed_has_published_posts_newest_first(client, db):
     older = PostFactory(title="Older", published_at=ago(days=9))
     newer = PostFactory(title="Newer", published_at=ago(days=1))
     PostFactory(title="A draft", draft=True)
-    PostFactory(title="Scheduled", status="scheduled", published_at=ago(days=-3))
+    PostFactory(title="Scheduled", is_draft=False, published_at=ago(days=-3))
 
     feed = atom(client.get(POSTS))
 

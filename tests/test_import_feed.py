@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.db import IntegrityError
 from django.utils import timezone
 
-from core.publishing import Status
+from core.publishing import State
 from episodes.importers import rss as rss_module
 from episodes.importers.feed import import_feed
 from episodes.importers.rss import FeedError, html_to_text, iter_items, parse_date, parse_duration
@@ -150,7 +150,7 @@ def test_it_creates_an_episode_per_item_with_its_audio_and_date(good):
     assert isola.audio_size == 69_120_000
     assert isola.audio_type == "audio/mpeg"
     assert isola.published_at == JUNE_4_10AM
-    assert isola.status == Status.PUBLISHED
+    assert isola.state == State.LIVE
     assert isola.episode_type == Episode.EpisodeType.FULL
     assert Episode.objects.count() == 3
 
@@ -344,7 +344,7 @@ def test_what_the_feed_leaves_out_keeps_what_an_editor_wrote(good):
 def test_an_episode_an_editor_unpublished_stays_a_draft(good):
     Episode.objects.filter(guid="ib-kempe").unpublish()
     run(GOOD)
-    assert episode("ib-kempe").status == Status.DRAFT
+    assert episode("ib-kempe").state == State.DRAFT
 
 
 def test_a_changed_affiliation_in_the_title_updates_the_appearance(good, write):
@@ -513,14 +513,14 @@ def test_an_item_without_an_enclosure_type_is_audio_mpeg(db, write):
 def test_a_future_date_makes_the_episode_scheduled(db, write):
     later = format_datetime(timezone.now() + datetime.timedelta(days=30))
     run(write(feed(item("ep-next", "Next Week", pub_date=later), item("ep-past", "Last Week"))))
-    assert episode("ep-next").status == Status.SCHEDULED
+    assert episode("ep-next").state == State.SCHEDULED
     assert episode("ep-next").is_scheduled()
-    assert episode("ep-past").status == Status.PUBLISHED
+    assert episode("ep-past").state == State.LIVE
 
 
 def test_an_item_without_a_readable_date_becomes_a_draft(db, write):
     _, err = run(write(feed(item("ep-1", pub_date="sometime soon"))))
-    assert episode("ep-1").status == Status.DRAFT
+    assert episode("ep-1").state == State.DRAFT
     assert episode("ep-1").published_at is None
     assert 'pubDate "sometime soon" is not a date; the episode was imported as a draft.' in err
 

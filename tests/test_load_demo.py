@@ -69,7 +69,7 @@ class TestWhatItLoads(TestCase):
         assert Show.objects.get().title == "The Information Bottleneck"
         assert Episode.objects.count() == 9
         assert Episode.objects.published().count() == 9
-        assert set(Episode.objects.values_list("status", flat=True)) == {"published"}
+        assert set(Episode.objects.values_list("is_draft", flat=True)) == {False}
 
     def test_it_loads_the_people_organizations_papers_and_post(self):
         assert Person.objects.count() == 14

@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from core.publishing import Status
 from search import index
 from search.models import Kind
 from tests.api import API, SITE_URL, assert_errors, assert_queries_do_not_grow, get_json
@@ -95,7 +94,7 @@ def unpublished(db):
     PostFactory(
         title="Mathlib, coming soon",
         slug="mathlib-coming-soon",
-        status=Status.SCHEDULED,
+        is_draft=False,
         published_at=timezone.now() + datetime.timedelta(days=7),
     )
     return draft

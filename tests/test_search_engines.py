@@ -12,7 +12,6 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.publishing import Status
 from episodes.models import Episode
 from posts.models import Post
 from search.engines import fts5_query
@@ -220,7 +219,7 @@ def unpublished(db):
     scheduled = EpisodeFactory(scheduled=True, title="Clandestine scheduled episode")
     ChapterFactory(episode=scheduled, title="Clandestine chapter of the scheduled one")
     PostFactory(draft=True, title="Clandestine draft post", tags=["Secrecy"])
-    PostFactory(status=Status.SCHEDULED, published_at=later, title="Clandestine scheduled post")
+    PostFactory(is_draft=False, published_at=later, title="Clandestine scheduled post")
 
 
 def test_drafts_scheduled_items_their_chapters_and_their_topics_are_never_found(unpublished):
@@ -234,8 +233,8 @@ def test_drafts_scheduled_items_their_chapters_and_their_topics_are_never_found(
 
 def test_they_are_found_once_published_even_by_a_bulk_update(unpublished):
     # The admin's actions: a bulk update(), announced by content_changed.
-    Episode.objects.filter(status=Status.DRAFT).publish_now()
-    Post.objects.filter(status=Status.SCHEDULED).publish_now()
+    Episode.objects.drafts().publish_now()
+    Post.objects.scheduled().publish_now()
 
     assert set(found("clandestine")) == {
         "Clandestine draft episode",

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from core.publishing import Status
 from episodes.models import Chapter
 from search import index
 from tests.factories import (
@@ -100,7 +99,7 @@ def unpublished(db):
     PostFactory(
         title="Thermodynamics, coming soon",
         slug="thermodynamics-coming-soon",
-        status=Status.SCHEDULED,
+        is_draft=False,
         published_at=timezone.now() + datetime.timedelta(days=7),
     )
     PostFactory(draft=True, title="Thermodynamics draft", slug="thermodynamics-draft")
@@ -417,7 +416,7 @@ def test_editors_do_not_find_drafts_either(editor_client, thermodynamics, unpubl
 
 def test_an_episode_is_found_once_published(client, unpublished):
     assert results(search(client, "unreleased")) == []
-    unpublished.status = Status.PUBLISHED
+    unpublished.is_draft = False
     unpublished.published_at = timezone.now() - datetime.timedelta(minutes=1)
     unpublished.save()
     assert results(search(client, "unreleased")) == ["/episodes/thermodynamics-unreleased/"]

@@ -15,6 +15,7 @@ from taggit.serializers import TagListSerializerField
 
 from core.fields import WebURLField
 from core.links import absolute
+from core.publishing import State
 from episodes.models import Episode
 from papers.models import Paper
 from people.models import Person
@@ -39,6 +40,76 @@ def clean(instance):
         instance.clean()
     except DjangoValidationError as error:
         raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+
+
+# Publishing: `state` is what the item shows; `status` the older, deprecated word for it, which
+# editors may still send.
+
+STATE_HELP = (
+    "Where the item stands right now, worked out from `published_at` at each request: "
+    '"draft": never public, whatever the date (only editors see it); '
+    '"scheduled": not a draft, but `published_at` is still to come, when it appears on its '
+    'own; "live": public since `published_at`.'
+)
+STATUS_HELP = (
+    'Deprecated: read `state` instead ("published" is its "live"). Still accepted on input: '
+    '"draft" keeps the item from the public; "scheduled" needs a `published_at`; '
+    '"published" without `published_at` publishes now, and with a future one schedules it. '
+    "On output, the state as draft, scheduled or published."
+)
+STATUS_OF_STATE = {State.DRAFT: "draft", State.SCHEDULED: "scheduled", State.LIVE: "published"}
+
+
+class StateField(serializers.ChoiceField):
+    """The item's state (draft, scheduled, live), read only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=State.choices, read_only=True, help_text=STATE_HELP, **kwargs)
+
+
+class StatusField(serializers.ChoiceField):
+    """Deprecated `status`: read from the state; when sent, `clean_publishable()` applies it."""
+
+    def __init__(self, **kwargs):
+        choices = [(status, status.capitalize()) for status in STATUS_OF_STATE.values()]
+        super().__init__(
+            choices=choices, source="*", required=False, help_text=STATUS_HELP, **kwargs
+        )
+
+    def to_representation(self, item):
+        return STATUS_OF_STATE[item.state]
+
+    def to_internal_value(self, data):
+        return {"status": super().to_internal_value(data)}
+
+
+def sent_status(instance, data):
+    """The deprecated `status` sent, taken out of `data`; else the one `instance` shows.
+
+    Call it before the values sent are set on the instance: a PATCH of `published_at` alone
+    keeps the status the item had.
+    """
+    return data.pop("status", None) or STATUS_OF_STATE[instance.state]
+
+
+def clean_publishable(instance, status, data):
+    """`clean()` for an episode or post holding the values sent, with `status` applied.
+
+    Puts the stored facts (`is_draft`, `published_at`) in `data`; raises the model's errors and
+    the status's as API validation errors, together.
+    """
+    errors = {}
+    instance.is_draft = status == "draft"
+    if status == "scheduled" and instance.published_at is None:
+        errors["published_at"] = ["A scheduled item needs the date and time to publish it."]
+    try:
+        clean(instance)
+    except serializers.ValidationError as error:
+        errors = {**error.detail, **errors}
+    if errors:
+        raise serializers.ValidationError(errors)
+    data["is_draft"] = instance.is_draft
+    data["published_at"] = instance.published_at
 
 
 def visible_episodes(context):

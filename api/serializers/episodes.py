@@ -2,17 +2,20 @@
 
 from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from taggit.serializers import TaggitSerializer
 
 from api.serializers.base import (
     ModelSerializer,
     PageURLField,
+    StateField,
+    StatusField,
     TagsField,
     URLField,
     api_url,
-    clean,
+    clean_publishable,
+    sent_status,
 )
 from core.durations import format_timestamp
 from core.links import absolute
@@ -82,10 +85,13 @@ class AudioSerializer(serializers.Serializer):
     type = serializers.CharField(source="audio_type")
 
 
+@extend_schema_serializer(deprecate_fields=["status"])
 class EpisodeSerializer(TaggitSerializer, ModelSerializer):
     """An episode as read: people, chapters, papers, audio and links to its page."""
 
     url = api_url("api:episode-detail")
+    state = StateField()
+    status = StatusField(read_only=True)
     html_url = PageURLField()
     show = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     duration_display = serializers.CharField(read_only=True)
@@ -99,13 +105,14 @@ class EpisodeSerializer(TaggitSerializer, ModelSerializer):
         model = Episode
         fields = [
             "url", "html_url", "slug", "title", "show", "number", "season", "episode_type",
-            "status", "published_at", "duration", "duration_display", "summary",
+            "state", "status", "published_at", "duration", "duration_display", "summary",
             "description", "audio", "guid", "explicit", "music_credits", "transcript",
             "people", "chapters", "papers", "tags",
         ]  # fmt: skip
         read_only_fields = fields
 
 
+@extend_schema_serializer(deprecate_fields=["status"])
 class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
     """What editors send: the episode's fields, and its people and chapters as lists.
 
@@ -117,6 +124,7 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
     show = serializers.SlugRelatedField(
         slug_field="slug", queryset=Show.objects.all(), default=lambda: Show.objects.first()
     )
+    status = StatusField()
     tags = TagsField(required=False)
     people = AppearanceSerializer(many=True, required=False)
     chapters = ChapterSerializer(many=True, required=False)
@@ -145,6 +153,7 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
 
     def validate(self, data):
         instance = self.instance or Episode()
+        status = sent_status(instance, data)
         for name, value in data.items():
             if name not in {"people", "chapters", "tags"}:
                 setattr(instance, name, value)
@@ -154,9 +163,7 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
                 raise serializers.ValidationError({"show": "Create the show first."})
             data["show"] = instance.show = show
         # The model's own rules (publishing dates, audio size) with the admin's messages.
-        clean(instance)
-        data["status"] = instance.status
-        data["published_at"] = instance.published_at
+        clean_publishable(instance, status, data)
         duration = data.get("duration", instance.duration)
         for chapter in data.get("chapters", []):
             if duration is not None and chapter["start"] >= duration:

@@ -1,24 +1,30 @@
 """Editorial posts, with their hindsight verdicts."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from taggit.serializers import TaggitSerializer
 
 from api.serializers.base import (
     ModelSerializer,
     PageURLField,
+    StateField,
+    StatusField,
     TagsField,
     api_url,
-    clean,
+    clean_publishable,
+    sent_status,
 )
 from papers.models import Paper
 from people.models import Person
 from posts.models import Post
 
 
+@extend_schema_serializer(deprecate_fields=["status"])
 class PostSerializer(TaggitSerializer, ModelSerializer):
     url = api_url("api:post-detail")
     html_url = PageURLField()
+    state = StateField()
+    status = StatusField()
     author = serializers.SlugRelatedField(
         slug_field="slug", queryset=Person.objects.all(), required=False, allow_null=True
     )
@@ -33,7 +39,7 @@ class PostSerializer(TaggitSerializer, ModelSerializer):
     class Meta:
         model = Post
         fields = [
-            "url", "html_url", "slug", "title", "dek", "author", "status", "published_at",
+            "url", "html_url", "slug", "title", "dek", "author", "state", "status", "published_at",
             "body", "word_count", "reading_time", "papers", "tags", "hindsight",
             "hindsight_verdict", "hindsight_note", "hindsight_date",
         ]  # fmt: skip
@@ -68,10 +74,9 @@ class PostSerializer(TaggitSerializer, ModelSerializer):
 
     def validate(self, data):
         instance = self.instance or Post()
+        status = sent_status(instance, data)
         for name, value in data.items():
             if name not in {"papers", "tags"}:
                 setattr(instance, name, value)
-        clean(instance)
-        data["status"] = instance.status
-        data["published_at"] = instance.published_at
+        clean_publishable(instance, status, data)
         return data

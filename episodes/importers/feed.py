@@ -41,10 +41,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
-from django.utils import timezone
 
 from core.durations import format_timestamp
-from core.publishing import Status
 from core.text import name_key, unique_slug
 from episodes.importers.guests import guests_in_title
 from episodes.importers.rss import (
@@ -471,16 +469,13 @@ class FeedImporter:
             )
             if episode is None:
                 warn(f"{written}; the episode was imported as a draft.")
-                return {"status": Status.DRAFT}
+                return {"is_draft": True}
             warn(f"{written}; the publication date was left as it was.")
             return {}
-        if episode is not None and episode.status == Status.DRAFT:
+        if episode is not None and episode.is_draft:
             return {"published_at": published_at}  # An editor unpublished it: it stays so.
-        future = published_at > timezone.now()
-        return {
-            "published_at": published_at,
-            "status": Status.SCHEDULED if future else Status.PUBLISHED,
-        }
+        # Live from its date on, or scheduled until then if the feed dates it in the future.
+        return {"published_at": published_at, "is_draft": False}
 
     def _sync_chapters(self, episode, timeline, result):
         """Make the episode's chapters the timeline's; True if any changed."""

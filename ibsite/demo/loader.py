@@ -14,13 +14,13 @@ how rows are found again on the next run:
                   "authors": [person slug, ... in byline order],
                   "references": [slug of a paper this one cites, ...],
                   "tags": [tag, ...]}],
-      "episodes": [{"slug", "title", "status", "published_at": "2026-05-28T10:00:00Z",
+      "episodes": [{"slug", "title", "is_draft": false, "published_at": "2026-05-28T10:00:00Z",
                     "duration": seconds, "summary" (optional),
                     "description": the show notes as published, timeline and trailers included,
                     "guests": [{"person": slug, "affiliation": "NYU/Meta"}],
                     "papers": [{"paper": slug, "chapter": "19:27" (optional)}],
                     "tags": [tag, ...]}],
-      "posts": [{"slug", "title", "dek", "body", "status", "published_at",
+      "posts": [{"slug", "title", "dek", "body", "is_draft", "published_at",
                  "author": person slug (optional), "papers": [paper slug, ...], "tags": [...],
                  "hindsight_verdict", "hindsight_note", "hindsight_date": "2026-06-01"}]
     }
@@ -359,7 +359,7 @@ class DemoLoader:
 
         `row` is that row (or None) when the caller has already looked for it. The values
         go through the model's own validation, which also turns them into what the database
-        gives back (strings to dates, "published" in the future to "scheduled"), so that
+        gives back (strings to dates, a missing publication time of a non-draft to now), so that
         comparing them with the stored row is fair. Uniqueness is checked only before a write.
         """
         if row is FIND:
