@@ -59,7 +59,11 @@ class FetchError(Exception):
 
 
 class Refused(FetchError):
-    """We do not send requests to this address (not http or https), first hop or redirect."""
+    """We do not send requests to `target` (not http or https): `url`, or a redirect's."""
+
+    def __init__(self, reason, *, url, target):
+        super().__init__(reason, url=url)
+        self.target = str(target)
 
 
 class Unavailable(FetchError):
@@ -226,8 +230,8 @@ class Client:
         """
         with self._translated(url):
             request = self._client.build_request(method, url, params=params, headers=headers)
-            for _hop in range(self.max_redirects + 1):
-                _check_address(request.url, url=url)
+            for hop in range(self.max_redirects + 1):
+                _check_address(request.url if hop else url, url=url)
                 deadline.check()
                 response = self._client.send(request, stream=True, follow_redirects=False)
                 if not response.has_redirect_location:
@@ -282,9 +286,9 @@ class _Deadline:
 
 
 def _check_address(target, *, url):
-    """Refuse what we never fetch. `target` is the httpx.URL about to be requested."""
-    if target.scheme not in SCHEMES:
-        raise Refused(f"{target} is not an http or https address", url=url)
+    """Refuse what we never fetch. `target` is the address about to be requested for `url`."""
+    if httpx.URL(target).scheme not in SCHEMES:
+        raise Refused(f"{target} is not an http or https address", url=url, target=target)
 
 
 def _read(response, write, *, url, max_bytes, deadline):

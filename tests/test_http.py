@@ -334,8 +334,9 @@ def test_an_answer_exactly_at_the_limit_is_fine(server, client):
     "url", ["ftp://127.0.0.1/feed.xml", "file:///etc/passwd", "gopher://127.0.0.1/"]
 )
 def test_only_http_and_https_addresses_are_fetched(client, url):
-    with pytest.raises(http.Refused):
+    with pytest.raises(http.Refused) as raised:
         client.get(url)
+    assert raised.value.target == url
     with pytest.raises(http.Refused):
         client.download(url, io.BytesIO(), max_bytes=100, max_seconds=5)
 

@@ -71,6 +71,11 @@ def _fetch(url, spool, timeout):
 def _failure_message(url, error):
     """What a core.http.FetchError means for someone importing the feed at `url`."""
     match error:
+        case http.Refused(target=target) if target != url:
+            return (
+                f"{url} redirects to {target}: only http:// and https:// addresses can be "
+                "imported."
+            )
         case http.Refused():
             return f"{url}: only http:// and https:// addresses can be imported."
         case http.BadStatus():
