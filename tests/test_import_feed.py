@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.publishing import State
 from episodes.importers import rss as rss_module
+from episodes.importers import sources as feed_sources
 from episodes.importers.feed import import_feed
 from episodes.importers.rss import FeedError, html_to_text, iter_items, parse_date, parse_duration
 from episodes.models import Appearance, Chapter, Episode, Show
@@ -823,6 +824,20 @@ class FeedServer:
                     self.wfile.write(GOOD.read_bytes()[:500])
                     self.wfile.flush()
                     server.release.wait(10)
+                elif route == "to-ftp":
+                    self.send_response(302)
+                    self.send_header("Location", "ftp://127.0.0.1/feed.xml")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif route == "drip":  # Starts a feed, then a byte every 50 ms for 3 s.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.end_headers()
+                    for byte in GOOD.read_bytes()[:60]:
+                        if server.release.wait(0.05):
+                            break
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
                 else:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/rss+xml")
@@ -881,6 +896,32 @@ def test_a_url_that_stops_sending_half_way_times_out_with_nothing_written(db, se
     with pytest.raises(CommandError, match=r"timed out after 0\.5 s"):
         run(f"{server.url}/trickle.xml", timeout=0.5)
     assert not Show.objects.exists()
+
+
+def test_a_url_dripping_a_byte_at_a_time_is_cut_off_at_the_deadline(db, server, monkeypatch):
+    monkeypatch.setattr(feed_sources, "MAX_DOWNLOAD_SECONDS", 0.5)
+    server.routes["/drip.xml"] = "drip"
+    with pytest.raises(CommandError, match=r"took longer than 0\.5 s to download"):
+        run(f"{server.url}/drip.xml", timeout=2)
+    assert not Show.objects.exists()
+
+
+def test_a_url_larger_than_the_limit_is_refused(db, server, monkeypatch):
+    monkeypatch.setattr(feed_sources, "MAX_FEED_BYTES", 1024 * 1024)
+    server.routes["/huge.xml"] = b" " * (1024 * 1024 + 1)
+    with pytest.raises(CommandError, match="larger than 1 MB, too large for a podcast feed"):
+        run(f"{server.url}/huge.xml")
+    assert not Show.objects.exists()
+
+
+def test_a_url_redirecting_outside_http_is_refused(db, server):
+    server.routes["/moved.xml"] = "to-ftp"
+    with pytest.raises(CommandError) as raised:
+        run(f"{server.url}/moved.xml")
+    assert (
+        f"{server.url}/moved.xml redirects to ftp://127.0.0.1/feed.xml: only http:// and "
+        "https:// addresses can be imported."
+    ) in str(raised.value)
 
 
 def test_a_url_that_is_not_found_is_a_clear_error(db, server):

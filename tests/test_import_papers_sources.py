@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from core import http as core_http
 from papers import sources
 from papers.sources import (
     BadResponse,
@@ -119,7 +120,7 @@ def test_arxiv_sources_wait_three_seconds_between_requests():
         lambda request: httpx.Response(200, content=fixture("arxiv-2405.07987.xml"))
     )
     source = ArxivSource(
-        httpx.Client(transport=transport), clock=lambda: now[0], sleep=waits.append
+        sources_http.make_client(transport=transport), clock=lambda: now[0], sleep=waits.append
     )
     source.fetch("2405.07987")
     now[0] += 1.0
@@ -259,7 +260,7 @@ def test_requests_name_the_site_and_a_contact_when_there_is_one(settings):
 
 
 def test_without_a_contact_the_user_agent_names_the_site():
-    assert sources_http.user_agent() == (
+    assert core_http.user_agent() == (
         "TheInformationBottleneck/1.0 (https://informationbottleneck.test)"
     )
 
