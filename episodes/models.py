@@ -15,6 +15,16 @@ from core.publishing import Publishable, PublishableQuerySet, published_needs_da
 from core.text import unique_slug
 
 
+class ShowQuerySet(models.QuerySet):
+    def current(self):
+        """The show the site is about, or None before there is one (one query).
+
+        The site has one show; should there be several, the first by title (then by id) is
+        "the" show of the feed, the home page and the API, always the same one.
+        """
+        return self.order_by("title", "pk").first()
+
+
 class Show(models.Model):
     """The podcast itself: everything a podcast feed says about the show as a whole."""
 
@@ -66,6 +76,8 @@ class Show(models.Model):
         max_length=128, blank=True, help_text='The funding link\'s text, like "Support the show".'
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShowQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

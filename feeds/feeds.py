@@ -114,7 +114,7 @@ class PodcastSubject:
 
 
 def _show():
-    show = Show.objects.prefetch_related("hosts").order_by("title", "pk").first()
+    show = Show.objects.prefetch_related("hosts").current()
     if show is None:
         raise Show.DoesNotExist("There is no show yet.")
     return show

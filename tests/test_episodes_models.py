@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from episodes.models import Appearance, Chapter, Episode
+from episodes.models import Appearance, Chapter, Episode, Show
 from tests.factories import (
     AppearanceFactory,
     ChapterFactory,
@@ -51,6 +51,23 @@ def test_a_shows_website_must_be_a_web_address():
     with pytest.raises(ValidationError) as error:
         show.full_clean()
     assert error.value.message_dict["website"] == ["Enter an http:// or https:// URL."]
+
+
+def test_the_current_show_is_the_first_by_title():
+    assert Show.objects.current() is None
+    later = ShowFactory(title="Zebra", slug="zebra")
+    assert Show.objects.current() == later
+    first = ShowFactory(title="Aardvark", slug="aardvark")
+    ShowFactory(title="Aardvark", slug="aardvark-2")  # same title: the older one stays
+    assert Show.objects.current() == first
+
+
+def test_the_current_show_keeps_what_was_preloaded(django_assert_num_queries):
+    ShowFactory().hosts.add(PersonFactory(name="Ravid"))
+    with django_assert_num_queries(2):
+        show = Show.objects.prefetch_related("hosts").current()
+    with django_assert_num_queries(0):
+        assert [host.name for host in show.hosts.all()] == ["Ravid"]
 
 
 # Episodes

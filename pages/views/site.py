@@ -22,7 +22,7 @@ def _show():
             to_attr="current_positions",
         )
     )
-    return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).first()
+    return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).current()
 
 
 def home(request):
