@@ -175,3 +175,9 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=Status.DRAFT, published_at=None)
+
+
+def author(person, *papers):
+    """Make `person` an author of each of `papers`."""
+    for paper in papers:
+        AuthorshipFactory(person=person, paper=paper)
