@@ -17,9 +17,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.filters import search_smart_split
 
-from episodes.models import Appearance, Episode
+from episodes.models import Episode
+from pages.filters import ROLE_CHOICES, in_role
 from papers.models import Paper
-from people.filters import ROLE_CHOICES
 from people.models import Person
 
 YEAR = {"type": "integer", "minimum": 1, "maximum": 9999}
@@ -97,9 +97,7 @@ class EpisodeAPIFilter(django_filters.FilterSet):
         fields = ["tag", "guest", "year", "published_after", "published_before"]
 
     def filter_guest(self, queryset, name, slug):
-        return queryset.filter(
-            appearances__person__slug=slug, appearances__role=Appearance.Role.GUEST
-        )
+        return queryset.with_guest(slug)
 
 
 class PaperFilter(django_filters.FilterSet):
@@ -107,35 +105,32 @@ class PaperFilter(django_filters.FilterSet):
 
     tag = SlugFilter(field_name="tags__slug", label="A topic's slug")
     year = YearFilter(label="Year")
-    author = SlugFilter(field_name="authorships__person__slug", label="An author's slug")
+    author = SlugFilter(method="filter_author", label="An author's slug")
 
     class Meta:
         model = Paper
         fields = ["tag", "year", "author"]
+
+    def filter_author(self, queryset, name, slug):
+        return queryset.by(slug)
 
 
 class PersonFilter(django_filters.FilterSet):
     """?role=host|guest|author&organization=<slug>."""
 
     role = django_filters.ChoiceFilter(choices=ROLE_CHOICES, method="filter_role", label="Role")
-    organization = SlugFilter(
-        field_name="affiliations__organization__slug",
-        distinct=True,  # Two positions at one organization are one person.
-        label="An organization's slug",
-    )
+    organization = SlugFilter(method="filter_organization", label="An organization's slug")
 
     class Meta:
         model = Person
         fields = ["role", "organization"]
 
     def filter_role(self, queryset, name, role):
-        if role == "guest":
-            # Guests of what the client may see: an upcoming guest is not named early.
-            episodes = Episode.objects.visible_to(self.request.user).values("pk")
-            return queryset.filter(
-                appearances__role=Appearance.Role.GUEST, appearances__episode__in=episodes
-            ).distinct()
-        return {"host": queryset.hosts, "author": queryset.authors}[role]()
+        # Guests of what the client may see: an upcoming guest is not named early.
+        return in_role(queryset, role, Episode.objects.visible_to(self.request.user))
+
+    def filter_organization(self, queryset, name, slug):
+        return queryset.at(slug)
 
 
 class SearchFilter(filters.SearchFilter):

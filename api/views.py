@@ -4,7 +4,6 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 (ibsite/settings.py); the viewsets only say what each resource lists and how.
 """
 
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -19,8 +18,8 @@ from api.serializers.search import SearchParamsSerializer, SearchResultSerialize
 from api.serializers.tags import TagSerializer
 from episodes.models import Episode
 from pages.tags import tags_with_counts
-from papers.models import Authorship, Paper
-from people.models import Affiliation, Organization, Person
+from papers.models import Paper
+from people.models import Organization, Person
 from posts.models import Post
 from search.models import Entry, Kind
 from search.results import CAP, Search
@@ -75,10 +74,7 @@ class PersonViewSet(BySlug, viewsets.ModelViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        return Person.objects.prefetch_related(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
-            "topics",
-        )
+        return Person.objects.with_profile()
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -95,10 +91,7 @@ class PaperViewSet(BySlug, viewsets.ModelViewSet):
     ordering = ["-year", "title"]
 
     def get_queryset(self):
-        return Paper.objects.prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
-            "tags",
-        )
+        return Paper.objects.with_authors()
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -1,10 +1,8 @@
 import django_filters
-from django.db.models import Q
 from taggit.models import Tag
 
 from core.filters import StrictFilterSet
-from episodes.models import Appearance, Episode
-from people.models import Person
+from episodes.models import Episode
 
 
 def published_topics(request=None):
@@ -15,7 +13,7 @@ def published_topics(request=None):
 
 def published_guests(request=None):
     """Guests of published episodes (an upcoming guest is not named before the episode)."""
-    return Person.objects.guests().order_by("name")
+    return Episode.objects.published().guests().order_by("name")
 
 
 def episode_years():
@@ -53,6 +51,4 @@ class EpisodeFilter(StrictFilterSet):
         fields = ["tag", "guest", "year"]
 
     def filter_guest(self, queryset, name, person):
-        return queryset.filter(
-            Q(appearances__person=person) & Q(appearances__role=Appearance.Role.GUEST)
-        )
+        return queryset.with_guest(person)

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -13,6 +14,17 @@ from core.durations import format_duration, format_timestamp
 from core.fields import WebURLField
 from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
 from core.text import unique_slug
+from people.models import Person
+
+
+class ShowQuerySet(models.QuerySet):
+    def current(self):
+        """The show the site is about, or None before there is one (one query).
+
+        The site has one show; should there be several, the first by title (then by id) is
+        "the" show of the feed, the home page and the API, always the same one.
+        """
+        return self.order_by("title", "pk").first()
 
 
 class Show(models.Model):
@@ -67,6 +79,8 @@ class Show(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ShowQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
 
@@ -107,6 +121,76 @@ class EpisodeQuerySet(PublishableQuerySet):
                 ),
             ),
         )
+
+    # Who was in these episodes, and what they discussed.
+
+    def with_person(self, person):
+        """These episodes with `person` in them, as host or guest."""
+        return self.filter(pk__in=Appearance.objects.filter(person=person).values("episode"))
+
+    def with_guest(self, person):
+        """These episodes with `person` (a Person, or a person's slug) as a guest."""
+        key = "person__slug" if isinstance(person, str) else "person"
+        guests = Appearance.objects.filter(role=Appearance.Role.GUEST, **{key: person})
+        return self.filter(pk__in=guests.values("episode"))
+
+    def mentioning(self, person):
+        """These episodes with a chapter about `person`, or about or discussing their papers."""
+        return self.filter(
+            Q(chapters__person=person)
+            | Q(discussions__paper__authorships__person=person)
+            | Q(chapters__paper__authorships__person=person)
+        ).distinct()
+
+    def guests(self):
+        """The people who were guests in these episodes, as a Person queryset.
+
+        `Episode.objects.published().guests()` names no upcoming guest before their episode.
+        """
+        appeared = Appearance.objects.filter(
+            role=Appearance.Role.GUEST, episode__in=self.values("pk")
+        )
+        return Person.objects.filter(pk__in=appeared.values("person"))
+
+    def appearances_of(self, person):
+        """`person`'s appearances in these episodes, newest first, with their episode."""
+        return (
+            Appearance.objects.filter(person=person, episode__in=self.values("pk"))
+            .select_related("episode")
+            .order_by("-episode__published_at")
+        )
+
+    def discussions_of(self, paper):
+        """The discussions of `paper` in these episodes, newest first, with episode and chapter."""
+        return (
+            Discussion.objects.filter(paper=paper, episode__in=self.values("pk"))
+            .select_related("episode", "chapter")
+            .order_by("-episode__published_at")
+        )
+
+    # Counts, for annotating people and papers in lists (no extra query).
+
+    def count_per_person(self):
+        """An expression: in how many of these episodes the person appeared (0 for none).
+
+        `people.annotate(episode_count=Episode.objects.published().count_per_person())`
+        """
+        appeared = Appearance.objects.filter(person=OuterRef("pk"), episode__in=self.values("pk"))
+        per_person = (
+            appeared.order_by().values("person").annotate(n=Count("episode", distinct=True))
+        )
+        return Coalesce(Subquery(per_person.values("n")), 0)
+
+    def count_per_paper(self):
+        """An expression: how many of these episodes discussed the paper (0 for none).
+
+        `papers.annotate(episode_count=Episode.objects.published().count_per_paper())`
+        """
+        discussed = Discussion.objects.filter(paper=OuterRef("pk"), episode__in=self.values("pk"))
+        per_paper = (
+            discussed.order_by().values("paper").annotate(n=Count("episode", distinct=True))
+        )
+        return Coalesce(Subquery(per_paper.values("n")), 0)
 
 
 class Episode(Publishable):

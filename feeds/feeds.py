@@ -114,7 +114,7 @@ class PodcastSubject:
 
 
 def _show():
-    show = Show.objects.prefetch_related("hosts").order_by("title", "pk").first()
+    show = Show.objects.prefetch_related("hosts").current()
     if show is None:
         raise Show.DoesNotExist("There is no show yet.")
     return show
@@ -368,10 +368,9 @@ class PersonPodcastFeed(PodcastFeed):
     def get_object(self, request, slug):
         person = Person.objects.get(slug=slug)
         show = _show()
-        appeared = Appearance.objects.filter(person=person).values("episode")
         return PodcastSubject(
             show=show,
-            episodes=Episode.objects.published().filter(show=show, pk__in=appeared),
+            episodes=Episode.objects.published().filter(show=show).with_person(person),
             key=f"person:{person.pk}:{person.name}:{person.photo.name}",
             title=f"{show.title}: episodes with {person.name}",
             link=absolute(person.get_absolute_url()),

@@ -1,4 +1,4 @@
-"""Citations out: BibTeX and CSL-JSON for lists of papers, and how to cite an episode.
+"""Citations out: BibTeX and CSL-JSON for lists of papers.
 
 The papers passed in should have their bylines prefetched (`authorships__person`), so that a
 list of any length costs no query here.
@@ -6,13 +6,9 @@ list of any length costs no query here.
 
 import string
 
-from django.utils import timezone
-
-from core.links import absolute
-from papers.bibtex import escape, family_first, make_key, paper_to_bibtex, split_name, venue_kind
+from papers.bibtex import make_key, paper_to_bibtex, split_name, venue_kind
 
 CSL_TYPES = {"conference": "paper-conference", "journal": "article-journal"}
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def _suffix(n):
@@ -104,85 +100,3 @@ def paper_to_csl(paper, authors, key):
 def papers_to_csl(papers):
     """CSL-JSON: a list of items, ids unique and the same as the BibTeX keys."""
     return [paper_to_csl(paper, authors, key) for paper, authors, key in _keyed(papers)]
-
-
-# Citing an episode.
-
-
-def _episode_people(episode):
-    """(hosts, guest appearances) of an episode, from its prefetched appearances.
-
-    Hosts are the episode's; when it names none, the show's.
-    """
-    hosts = [appearance.person for appearance in episode.hosts()]
-    if not hosts:
-        hosts = list(episode.show.hosts.all())
-    return hosts, episode.guests()
-
-
-def _published_on(episode):
-    return timezone.localtime(episode.published_at).date() if episode.published_at else None
-
-
-def episode_url(episode):
-    return absolute(episode.get_absolute_url())
-
-
-def episode_to_bibtex(episode):
-    """A @misc entry: the hosts as authors, the guests in a note, the show as publisher."""
-    hosts, guests = _episode_people(episode)
-    date = _published_on(episode)
-    key = make_key([host.name for host in hosts], date.year if date else None, episode.title)
-    kind = f"Podcast episode {episode.number}" if episode.number else "Podcast episode"
-    with_guests = ", ".join(
-        f"{a.person.name} ({a.affiliation})" if a.affiliation else a.person.name for a in guests
-    )
-    note = f"{kind}{f', with {with_guests}' if with_guests else ''}"
-    fields = [
-        ("title", "{{" + escape(episode.title) + "}}"),
-        ("author", "{" + " and ".join(escape(family_first(h.name)) for h in hosts) + "}"),
-        ("howpublished", "{" + escape(episode.show.title) + "}"),
-        ("year", f"{{{date.year}}}" if date else ""),
-        ("month", MONTHS[date.month - 1] if date else ""),  # a macro: styles write the name
-        ("note", "{" + escape(note) + "}"),
-        ("url", "{" + episode_url(episode) + "}"),
-    ]
-    body = ",\n".join(f"  {name} = {value}" for name, value in fields if value not in ("", "{}"))
-    return f"@misc{{{key},\n{body}\n}}\n"
-
-
-def _initials(given):
-    """ "Ravid" -> "R.", "Chieh-Hsin Jesse" -> "C.-H. J."."""
-    return " ".join(
-        "-".join(f"{part[0]}." for part in word.split("-") if part) for word in given.split()
-    )
-
-
-def _apa_name(name):
-    given, family = split_name(name)
-    return f"{family}, {_initials(given)}" if given else family
-
-
-def _apa_names(names):
-    """APA's list: "A", "A, & B", "A, B, & C"; past 20, the first 19, "...", the last."""
-    names = [_apa_name(name) for name in names]
-    if len(names) > 20:
-        return ", ".join(names[:19]) + ", . . . " + names[-1]
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + ", & " + names[-1]
-
-
-def episode_citation(episode):
-    """An APA-style citation: "Shwartz-Ziv, R., & Roush, A. (2026, June 4). Title (No. 12)
-    [Audio podcast episode]. In The Information Bottleneck. https://..."."""
-    hosts, _ = _episode_people(episode)
-    date = _published_on(episode)
-    when = f"({date.year}, {date:%B} {date.day})" if date else "(n.d.)"
-    number = f" (No. {episode.number})" if episode.number else ""
-    what = f"{episode.title}{number} [Audio podcast episode]"
-    where = f"In {episode.show.title}. {episode_url(episode)}"
-    if not hosts:  # APA moves the title to the author's place
-        return f"{what}. {when}. {where}"
-    names = _apa_names([host.name for host in hosts])
-    return f"{names}{'' if names.endswith('.') else '.'} {when}. {what}. {where}"

@@ -3,7 +3,6 @@ from taggit.models import Tag
 
 from core.filters import StrictFilterSet
 from papers.models import Paper
-from people.models import Person
 
 
 def paper_years():
@@ -23,9 +22,9 @@ class PaperFilter(StrictFilterSet):
     )
     year = django_filters.ChoiceFilter(choices=paper_years, empty_label="Any year", label="Year")
     author = django_filters.ModelChoiceFilter(
-        field_name="authorships__person",
         to_field_name="slug",
-        queryset=Person.objects.authors().order_by("name"),
+        queryset=Paper.objects.authors().order_by("name"),
+        method="filter_author",
         empty_label="Any author",
         label="Author",
     )
@@ -33,3 +32,6 @@ class PaperFilter(StrictFilterSet):
     class Meta:
         model = Paper
         fields = ["tag", "year", "author"]
+
+    def filter_author(self, queryset, name, person):
+        return queryset.by(person)

@@ -2,11 +2,14 @@
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from core.fields import WebURLField
 from core.text import unique_slug
+from people.models import Person
 
 ARXIV_ID = RegexValidator(
     r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$",
@@ -17,26 +20,54 @@ DOI = RegexValidator(r"^10\.\d{4,9}/\S+$", 'A DOI looks like "10.48550/arXiv.240
 
 class PaperQuerySet(models.QuerySet):
     def with_authors(self):
-        """Preload bylines and tags, and count the episodes that discussed each paper."""
-        from episodes.models import Episode
+        """Preload bylines (authors in order) and tags: what a paper's page, its JSON and
+        lists show."""
+        return self.prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+            "tags",
+        )
 
-        published = Episode.objects.published().values("pk")
+    def by(self, person):
+        """Papers `person` (a Person, or a person's slug) wrote."""
+        key = "authorships__person__slug" if isinstance(person, str) else "authorships__person"
+        return self.filter(**{key: person})  # an author is on a byline once: no duplicates
+
+    def citing_work_of(self, person):
+        """Papers citing `person`'s papers, annotated with `refs` (how many of them each
+        cites), most first."""
         return (
-            self.prefetch_related(
-                models.Prefetch(
-                    "authorships", queryset=Authorship.objects.select_related("person")
-                ),
-                "tags",
-            )
-            .annotate(
-                episode_count=models.Count(
-                    "discussions__episode",
-                    filter=models.Q(discussions__episode__in=published),
-                    distinct=True,
-                )
-            )
-            .order_by(*self.model._meta.ordering)
-        )  # Counting drops Meta.ordering; lists need one.
+            self.filter(references__authorships__person=person)
+            .annotate(refs=models.Count("references", distinct=True))
+            .order_by("-refs", *self.model._meta.ordering)
+        )
+
+    # People, as seen from their papers.
+
+    def authors(self):
+        """The people who wrote these papers, as a Person queryset."""
+        wrote = Authorship.objects.filter(paper__in=self.values("pk"))
+        return Person.objects.filter(pk__in=wrote.values("person"))
+
+    def coauthors_of(self, person):
+        """The people who wrote some of these papers with `person`, as a Person queryset
+        annotated with `shared_papers`, most first."""
+        theirs = Authorship.objects.filter(person=person, paper__in=self.values("pk"))
+        # The filter and the count go through the same join, so only shared papers count.
+        return (
+            Person.objects.exclude(pk=person.pk)
+            .filter(authorships__paper__in=theirs.values("paper"))
+            .annotate(shared_papers=models.Count("authorships__paper", distinct=True))
+            .order_by("-shared_papers", "name")
+        )
+
+    def count_per_person(self):
+        """An expression: how many of these papers the person wrote (0 for none).
+
+        `people.annotate(paper_count=Paper.objects.count_per_person())`
+        """
+        wrote = Authorship.objects.filter(person=OuterRef("pk"), paper__in=self.values("pk"))
+        per_person = wrote.order_by().values("person").annotate(n=models.Count("paper"))
+        return Coalesce(Subquery(per_person.values("n")), 0)
 
 
 class Paper(models.Model):

@@ -1,7 +1,7 @@
 """People (hosts, guests, authors) and the organizations they belong to."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -10,45 +10,38 @@ from core.text import name_key, unique_slug
 
 
 class PersonQuerySet(models.QuerySet):
+    """People's own facts. What they did (episodes, papers) is asked of the apps that hold
+    it: `Episode.objects.published().guests()`, `Paper.objects.authors()`,
+    `Paper.objects.by(person)`, `Paper.objects.coauthors_of(person)`."""
+
     def hosts(self):
         return self.filter(is_host=True)
 
-    def guests(self):
-        """People who were guests of a published episode (upcoming guests stay unnamed)."""
-        from episodes.models import Episode
+    def at(self, organization):
+        """People with a position (current or past) at `organization` (or its slug)."""
+        key = "organization__slug" if isinstance(organization, str) else "organization"
+        positions = Affiliation.objects.filter(**{key: organization})
+        return self.filter(pk__in=positions.values("person"))  # two positions, one person
 
-        published = Episode.objects.published().values("pk")
-        return self.filter(
-            appearances__role="guest", appearances__episode__in=published
-        ).distinct()
+    def with_profile(self):
+        """Preload what a person's page and JSON show of them: positions and topics."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "affiliations", queryset=Affiliation.objects.select_related("organization")
+            ),
+            "topics",
+        )
 
-    def authors(self):
-        return self.filter(authorships__isnull=False).distinct()
-
-    def for_list(self):
-        """People with what a list shows: episode and paper counts, current positions."""
-        from episodes.models import Episode
-
-        published = Episode.objects.published().values("pk")
-        return (
-            self.annotate(
-                episode_count=Count(
-                    "appearances__episode",
-                    filter=Q(appearances__episode__in=published),
-                    distinct=True,
+    def with_current_positions(self):
+        """Preload each person's current positions as `current_positions` (lists, hosts)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(is_current=True).select_related(
+                    "organization"
                 ),
-                paper_count=Count("authorships", distinct=True),
+                to_attr="current_positions",
             )
-            .prefetch_related(
-                models.Prefetch(
-                    "affiliations",
-                    queryset=Affiliation.objects.filter(is_current=True).select_related(
-                        "organization"
-                    ),
-                    to_attr="current_positions",
-                )
-            )
-            .order_by("name")
         )
 
     def matching_name(self, name):
@@ -130,73 +123,10 @@ class Person(models.Model):
         ]
         return [(label, url) for label, url in links if url]
 
-    # Derived facts. Each costs one query; views prefetch where they list many people.
+    # Derived facts. One query; lists preload `with_current_positions()` instead.
 
     def current_affiliations(self):
         return self.affiliations.filter(is_current=True).select_related("organization")
-
-    def episodes(self):
-        """Published episodes this person appeared in, newest first."""
-        from episodes.models import Episode
-
-        return Episode.objects.published().filter(appearances__person=self).distinct()
-
-    def papers(self):
-        """Papers this person authored, newest first."""
-        from papers.models import Paper
-
-        return Paper.objects.filter(authorships__person=self).order_by(*Paper._meta.ordering)
-
-    def coauthors(self):
-        """Everyone who wrote a paper with this person, annotated with `shared_papers`."""
-        from papers.models import Authorship
-
-        my_papers = Authorship.objects.filter(person=self).values("paper")
-        # The filter and the count go through the same join, so only shared papers count.
-        return (
-            Person.objects.exclude(pk=self.pk)
-            .filter(authorships__paper__in=my_papers)
-            .annotate(shared_papers=Count("authorships__paper", distinct=True))
-            .order_by("-shared_papers", "name")
-        )
-
-    def cited_by(self):
-        """Papers that cite this person's work, annotated with `refs` (how many of it)."""
-        from papers.models import Paper
-
-        return (
-            Paper.objects.filter(references__authorships__person=self)
-            .annotate(refs=Count("references", distinct=True))
-            .order_by("-refs", *Paper._meta.ordering)
-        )
-
-    def recent_mentions(self, limit=10):
-        """Published episodes and posts that mention this person or discuss their papers.
-
-        Returns (date, item) pairs, newest first. Two queries.
-        """
-        from episodes.models import Episode
-        from posts.models import Post
-
-        episodes = (
-            Episode.objects.published()
-            .filter(
-                Q(chapters__person=self)
-                | Q(discussions__paper__authorships__person=self)
-                | Q(chapters__paper__authorships__person=self)
-            )
-            .distinct()
-            .order_by("-published_at")[:limit]
-        )
-        posts = (
-            Post.objects.published()
-            .filter(Q(papers__authorships__person=self) | Q(author=self))
-            .distinct()
-            .order_by("-published_at")[:limit]
-        )
-        mentions = [(e.published_at, e) for e in episodes] + [(p.published_at, p) for p in posts]
-        mentions.sort(key=lambda pair: pair[0], reverse=True)
-        return mentions[:limit]
 
 
 class Organization(models.Model):

@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -23,6 +24,12 @@ class Verdict(models.TextChoices):
     EXPECTED = "expected", "As expected"
     WRONG = "wrong", "Wrong"
     STILL_HAPPENING = "still_happening", "Still happening"
+
+
+class PostQuerySet(PublishableQuerySet):
+    def mentioning(self, person):
+        """These posts by `person`, or about one of their papers."""
+        return self.filter(Q(papers__authorships__person=person) | Q(author=person)).distinct()
 
 
 class Post(Publishable):
@@ -47,7 +54,7 @@ class Post(Publishable):
     hindsight_note = models.TextField("note", blank=True)
     hindsight_date = models.DateField("date of the verdict", null=True, blank=True)
 
-    objects = PublishableQuerySet.as_manager()
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

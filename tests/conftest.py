@@ -1,9 +1,22 @@
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import EditorFactory, UserFactory
+from tests.factories import (
+    ChapterFactory,
+    DiscussionFactory,
+    EditorFactory,
+    EpisodeFactory,
+    PaperFactory,
+    PersonFactory,
+    PostFactory,
+    UserFactory,
+    author,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +80,63 @@ def editor_session(editor):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(editor)
     return client
+
+
+# Someone in the graph, with papers and mentions (reads of several apps' models).
+
+
+def days_ago(n):
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def phillip():
+    return PersonFactory(name="Phillip Isola")
+
+
+@pytest.fixture
+def his_papers(phillip):
+    """Three papers, newest first."""
+    papers = [
+        PaperFactory(title="Neural Thickets", year=2025),
+        PaperFactory(title="The Platonic Representation Hypothesis", year=2024),
+        PaperFactory(title="Image-to-Image Translation", year=2017),
+    ]
+    author(phillip, *papers)
+    return papers
+
+
+@pytest.fixture
+def mentions(phillip, his_papers):
+    """Episodes and posts mentioning Phillip in every way, and some that don't."""
+    thickets, platonic, _ = his_papers
+    by_chapter = EpisodeFactory(title="Chapter about him", published_at=days_ago(3))
+    ChapterFactory(episode=by_chapter, person=phillip)
+
+    by_discussion = EpisodeFactory(title="Discusses his paper", published_at=days_ago(1))
+    DiscussionFactory(episode=by_discussion, paper=thickets)
+
+    by_chapter_paper = EpisodeFactory(title="Chapter on his paper", published_at=days_ago(5))
+    ChapterFactory(episode=by_chapter_paper, paper=platonic)
+
+    every_way = EpisodeFactory(title="Every way", published_at=days_ago(2))
+    ChapterFactory(episode=every_way, person=phillip)
+    ChapterFactory(episode=every_way, person=phillip, paper=thickets)
+    DiscussionFactory(episode=every_way, paper=thickets)
+    DiscussionFactory(episode=every_way, paper=platonic)
+
+    post = PostFactory(
+        title="Post on his papers", published_at=days_ago(4), papers=[thickets, platonic]
+    )
+    by_him = PostFactory(title="Post by him", published_at=days_ago(6), author=phillip)
+
+    draft = EpisodeFactory(draft=True)
+    ChapterFactory(episode=draft, person=phillip)
+    scheduled = EpisodeFactory(scheduled=True)
+    DiscussionFactory(episode=scheduled, paper=thickets)
+    PostFactory(draft=True, papers=[thickets])
+    EpisodeFactory(title="Not about him", published_at=days_ago(1))
+    PostFactory(title="Not about him either", published_at=days_ago(1))
+    ChapterFactory(person=PersonFactory())
+
+    return [by_discussion, every_way, by_chapter, post, by_chapter_paper, by_him]

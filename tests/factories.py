@@ -174,3 +174,9 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(is_draft=True, published_at=None)
+
+
+def author(person, *papers):
+    """Make `person` an author of each of `papers`."""
+    for paper in papers:
+        AuthorshipFactory(person=person, paper=paper)

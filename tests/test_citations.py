@@ -1,4 +1,7 @@
-"""Citations out (papers/citations.py): BibTeX files, CSL-JSON, and citing an episode."""
+"""Citations out (papers/citations.py): BibTeX files and CSL-JSON for lists of papers.
+
+Citing an episode and its reading list: tests/test_episodes_citations.py.
+"""
 
 import datetime
 import json
@@ -6,26 +9,9 @@ import json
 import bibtexparser
 import pytest
 
-from episodes.models import Appearance
-from papers.citations import (
-    episode_citation,
-    episode_to_bibtex,
-    papers_to_bibtex,
-    papers_to_csl,
-    unique_keys,
-)
+from papers.citations import papers_to_bibtex, papers_to_csl, unique_keys
 from papers.models import Paper
-from tests.factories import (
-    AppearanceFactory,
-    AuthorshipFactory,
-    EpisodeFactory,
-    PaperFactory,
-    PersonFactory,
-    ShowFactory,
-)
-
-JUNE_4 = datetime.datetime(2026, 6, 4, 15, 30, tzinfo=datetime.UTC)
-EPISODE_URL = "https://informationbottleneck.test/episodes/platonic/"
+from tests.factories import AuthorshipFactory, PaperFactory
 
 
 def paper(title, authors=(), **fields):
@@ -179,116 +165,3 @@ def test_csl_json_items_have_what_reference_managers_read():
         "author": [],
         "URL": "https://example.com/draft.pdf",
     }
-
-
-# Citing an episode
-
-
-@pytest.fixture
-def episode(db):
-    show = ShowFactory()
-    made = EpisodeFactory(
-        show=show,
-        title="Platonic Representations",
-        slug="platonic",
-        number=12,
-        published_at=JUNE_4,
-    )
-    for order, name in enumerate(["Ravid Shwartz-Ziv", "Allen Roush"]):
-        AppearanceFactory(
-            episode=made, person__name=name, role=Appearance.Role.HOST, order=order, affiliation=""
-        )
-    AppearanceFactory(episode=made, person__name="Phillip Isola", affiliation="MIT")
-    return made
-
-
-def loaded(episode):
-    """The episode as the views load it: people and show preloaded."""
-    return type(episode).objects.with_people().get(pk=episode.pk)
-
-
-def test_an_episode_citation_is_apa_style(episode):
-    assert episode_citation(loaded(episode)) == (
-        "Shwartz-Ziv, R., & Roush, A. (2026, June 4). Platonic Representations (No. 12) "
-        f"[Audio podcast episode]. In The Information Bottleneck. {EPISODE_URL}"
-    )
-
-
-def test_an_episode_bibtex_entry_has_the_hosts_as_authors_and_the_guests_in_a_note(episode):
-    text = episode_to_bibtex(loaded(episode))
-    (entry,) = parse(text)
-    assert (entry.entry_type, entry.key) == ("misc", "shwartzziv2026platonic")
-    assert {field.key: field.value for field in entry.fields} == {
-        "title": "{Platonic Representations}",
-        "author": "Shwartz-Ziv, Ravid and Roush, Allen",
-        "howpublished": "The Information Bottleneck",
-        "year": "2026",
-        "month": "jun",
-        "note": "Podcast episode 12, with Phillip Isola (MIT)",
-        "url": EPISODE_URL,
-    }
-    assert "  month = jun,\n" in text  # BibTeX's month macro, so styles write the name
-
-
-@pytest.mark.django_db
-def test_an_episode_without_host_appearances_is_cited_with_the_shows_hosts():
-    show = ShowFactory()
-    show.hosts.add(PersonFactory(name="Allen Roush"))
-    episode = EpisodeFactory(show=show, title="Solo", slug="platonic", published_at=JUNE_4)
-    assert episode_citation(loaded(episode)).startswith("Roush, A. (2026, June 4). Solo [Audio")
-    assert "author = {Roush, Allen}" in episode_to_bibtex(loaded(episode))
-
-
-@pytest.mark.django_db
-def test_an_episode_without_hosts_puts_its_title_first():
-    episode = EpisodeFactory(title="Nobody Hosts", slug="platonic", published_at=JUNE_4)
-    assert episode_citation(loaded(episode)) == (
-        "Nobody Hosts [Audio podcast episode]. (2026, June 4). In The Information Bottleneck. "
-        f"{EPISODE_URL}"
-    )
-    (entry,) = parse(episode_to_bibtex(loaded(episode)))
-    assert entry.key == "anon2026nobody"
-    assert "author" not in entry
-
-
-@pytest.mark.django_db
-def test_an_unpublished_episode_has_no_date():
-    episode = EpisodeFactory(title="Draft", slug="platonic", draft=True)
-    assert "(n.d.)" in episode_citation(loaded(episode))
-    (entry,) = parse(episode_to_bibtex(loaded(episode)))
-    assert "year" not in entry
-    assert "month" not in entry
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("hosts", "written"),
-    [
-        (["Chieh-Hsin Jesse Lai"], "Lai, C.-H. J."),
-        (
-            ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
-            "Lovelace, A., Turing, A., & Hopper, G.",
-        ),
-        (["Plato"], "Plato."),
-        (["Yann Le Cun"], "Le Cun, Y."),
-    ],
-)
-def test_host_names_are_written_as_apa_does(hosts, written):
-    episode = EpisodeFactory(title="T", slug="platonic", published_at=JUNE_4)
-    for order, name in enumerate(hosts):
-        AppearanceFactory(
-            episode=episode, person__name=name, role=Appearance.Role.HOST, order=order
-        )
-    assert episode_citation(loaded(episode)).startswith(f"{written} (2026, June 4). T [Audio")
-
-
-@pytest.mark.django_db
-def test_more_than_twenty_hosts_are_cut_as_apa_does():
-    episode = EpisodeFactory(title="T", slug="platonic", published_at=JUNE_4)
-    for order in range(22):
-        AppearanceFactory(
-            episode=episode, person__name=f"Host Number{order:02}", role="host", order=order
-        )
-    names = episode_citation(loaded(episode)).split(" (2026")[0]
-    assert names.startswith("Number00, H., Number01, H.,")
-    assert names.endswith("Number18, H., . . . Number21, H.")

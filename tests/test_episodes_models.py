@@ -4,7 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from episodes.models import Appearance, Chapter, Episode
+from episodes.models import Appearance, Chapter, Episode, Show
+from papers.models import Paper
+from people.models import Person
+from tests.conftest import days_ago
 from tests.factories import (
     AppearanceFactory,
     ChapterFactory,
@@ -51,6 +54,23 @@ def test_a_shows_website_must_be_a_web_address():
     with pytest.raises(ValidationError) as error:
         show.full_clean()
     assert error.value.message_dict["website"] == ["Enter an http:// or https:// URL."]
+
+
+def test_the_current_show_is_the_first_by_title():
+    assert Show.objects.current() is None
+    later = ShowFactory(title="Zebra", slug="zebra")
+    assert Show.objects.current() == later
+    first = ShowFactory(title="Aardvark", slug="aardvark")
+    ShowFactory(title="Aardvark", slug="aardvark-2")  # same title: the older one stays
+    assert Show.objects.current() == first
+
+
+def test_the_current_show_keeps_what_was_preloaded(django_assert_num_queries):
+    ShowFactory().hosts.add(PersonFactory(name="Ravid"))
+    with django_assert_num_queries(2):
+        show = Show.objects.prefetch_related("hosts").current()
+    with django_assert_num_queries(0):
+        assert [host.name for host in show.hosts.all()] == ["Ravid"]
 
 
 # Episodes
@@ -406,3 +426,121 @@ def test_the_chapters_of_a_sync_are_in_time_order(episode):
     sync = episode.chapters_from_description()
     assert [(c.start, c.title) for c in sync.chapters] == [(0, "Intro"), (60, "Papers")]
     assert [c.start for c in sync.unchanged] == [60]
+
+
+# Reads: who was in which episode, what each discussed (EpisodeQuerySet)
+
+
+def test_a_persons_episodes_are_the_published_ones_they_appear_in(phillip):
+    older = EpisodeFactory(published_at=days_ago(30))
+    newer = EpisodeFactory(published_at=days_ago(2))
+    draft = EpisodeFactory(draft=True)
+    scheduled = EpisodeFactory(scheduled=True)
+    for episode in [older, newer, draft, scheduled]:
+        AppearanceFactory(person=phillip, episode=episode)
+    AppearanceFactory(person=phillip, episode=newer, role=Appearance.Role.HOST)
+    AppearanceFactory()  # someone else's
+
+    assert list(Episode.objects.published().with_person(phillip)) == [newer, older]
+
+
+def test_a_persons_episodes_include_drafts_when_asked_of_every_episode(phillip):
+    draft = EpisodeFactory(draft=True)
+    AppearanceFactory(person=phillip, episode=draft)
+    assert list(Episode.objects.with_person(phillip)) == [draft]
+    assert not Episode.objects.published().with_person(phillip).exists()
+
+
+def test_episodes_with_a_guest_leave_out_those_they_hosted(phillip):
+    as_guest = EpisodeFactory()
+    as_host = EpisodeFactory()
+    AppearanceFactory(person=phillip, episode=as_guest)
+    AppearanceFactory(person=phillip, episode=as_host, role=Appearance.Role.HOST)
+    AppearanceFactory(episode=EpisodeFactory())  # someone else's
+    assert list(Episode.objects.with_guest(phillip)) == [as_guest]
+    assert list(Episode.objects.with_guest("phillip-isola")) == [as_guest]
+    assert not Episode.objects.with_guest("nobody").exists()
+
+
+def test_guests_are_people_each_once_and_no_upcoming_ones_when_published(phillip):
+    host = PersonFactory(name="A Host")
+    upcoming = PersonFactory(name="Upcoming")
+    for episode in [EpisodeFactory(), EpisodeFactory()]:  # twice a guest, once in the list
+        AppearanceFactory(person=phillip, episode=episode)
+        AppearanceFactory(person=host, episode=episode, role=Appearance.Role.HOST)
+    AppearanceFactory(person=upcoming, episode=EpisodeFactory(scheduled=True))
+    PersonFactory(name="Never on the show")
+
+    assert list(Episode.objects.published().guests()) == [phillip]
+    assert list(Episode.objects.guests()) == [phillip, upcoming]
+    assert isinstance(Episode.objects.guests().first(), Person)
+
+
+def test_a_persons_appearances_are_newest_first_with_their_episode(
+    phillip, django_assert_num_queries
+):
+    older = AppearanceFactory(person=phillip, episode=EpisodeFactory(published_at=days_ago(9)))
+    newer = AppearanceFactory(person=phillip, episode=EpisodeFactory(published_at=days_ago(1)))
+    AppearanceFactory(person=phillip, episode=EpisodeFactory(draft=True))
+    AppearanceFactory(episode=older.episode)  # someone else's
+
+    with django_assert_num_queries(1):
+        appearances = list(Episode.objects.published().appearances_of(phillip))
+        assert [a.episode.title for a in appearances] == [newer.episode.title, older.episode.title]
+    assert Episode.objects.appearances_of(phillip).count() == 3
+
+
+def test_a_papers_discussions_are_newest_first_with_episode_and_chapter(
+    django_assert_num_queries,
+):
+    paper = PaperFactory()
+    older = EpisodeFactory(published_at=days_ago(9))
+    newer = EpisodeFactory(published_at=days_ago(1))
+    at = ChapterFactory(episode=older, start=60)
+    DiscussionFactory(paper=paper, episode=older, chapter=at)
+    DiscussionFactory(paper=paper, episode=newer)
+    DiscussionFactory(paper=paper, episode=EpisodeFactory(scheduled=True))
+    DiscussionFactory(episode=newer)  # another paper
+
+    with django_assert_num_queries(1):
+        found = [(d.episode, d.chapter) for d in Episode.objects.published().discussions_of(paper)]
+        assert found == [(newer, None), (older, at)]
+    assert Episode.objects.discussions_of(paper).count() == 3
+
+
+def test_episodes_are_counted_per_person_once_each(phillip):
+    both = EpisodeFactory()
+    AppearanceFactory(person=phillip, episode=both)
+    AppearanceFactory(person=phillip, episode=both, role=Appearance.Role.HOST)
+    AppearanceFactory(person=phillip, episode=EpisodeFactory())
+    AppearanceFactory(person=phillip, episode=EpisodeFactory(draft=True))
+    nobody = PersonFactory(name="Nobody")
+
+    people = Person.objects.annotate(n=Episode.objects.published().count_per_person())
+    assert {person: person.n for person in people} == {phillip: 2, nobody: 0}
+    everything = Person.objects.annotate(n=Episode.objects.count_per_person())
+    assert everything.get(pk=phillip.pk).n == 3
+
+
+def test_episodes_are_counted_per_paper(his_papers):
+    thickets, platonic, pix2pix = his_papers
+    for episode in [EpisodeFactory(), EpisodeFactory(), EpisodeFactory(scheduled=True)]:
+        DiscussionFactory(paper=thickets, episode=episode)
+    DiscussionFactory(paper=platonic)
+
+    papers = Paper.objects.annotate(n=Episode.objects.published().count_per_paper())
+    assert {paper: paper.n for paper in papers} == {thickets: 2, platonic: 1, pix2pix: 0}
+
+
+def test_counting_keeps_a_papers_order_and_costs_no_extra_query(
+    his_papers, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        papers = list(Paper.objects.annotate(n=Episode.objects.published().count_per_paper()))
+    assert papers == his_papers
+
+
+def test_episodes_mentioning_someone_are_the_published_ones_in_any_way(phillip, mentions):
+    episodes = Episode.objects.published().mentioning(phillip).order_by("-published_at")
+    assert list(episodes) == [item for item in mentions if isinstance(item, Episode)]
+    assert Episode.objects.mentioning(phillip).count() == 6  # with the draft and scheduled

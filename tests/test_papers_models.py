@@ -7,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from papers.models import Paper
-from tests.factories import AuthorshipFactory, CitationFactory, PaperFactory, PersonFactory
+from people.models import Person
+from tests.factories import (
+    AuthorshipFactory,
+    CitationFactory,
+    PaperFactory,
+    PersonFactory,
+    author,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +276,129 @@ def test_many_papers_may_have_neither_arxiv_id_nor_doi():
     PaperFactory(arxiv_id="", doi="")
     PaperFactory(arxiv_id="", doi="")
     assert Paper.objects.filter(arxiv_id="", doi="").count() == 2
+
+
+# Reads: a person's papers, co-authors and readers (PaperQuerySet)
+
+
+def test_a_person_has_their_papers_newest_first(phillip, his_papers):
+    author(PersonFactory(), PaperFactory(year=2026))
+    assert list(Paper.objects.by(phillip)) == his_papers
+
+
+def test_coauthors_are_counted_by_shared_papers(phillip, his_papers):
+    thickets, platonic, pix2pix = his_papers
+    minyoung = PersonFactory(name="Minyoung Huh")
+    alyosha = PersonFactory(name="Alexei Efros")
+    stranger = PersonFactory(name="Someone Else")
+    author(minyoung, thickets, platonic)
+    author(alyosha, pix2pix)
+    # A paper Phillip did not write counts for no one, even with his co-author on it.
+    author(stranger, PaperFactory())
+    author(minyoung, PaperFactory())
+
+    coauthors = Paper.objects.coauthors_of(phillip)
+
+    assert [(p.name, p.shared_papers) for p in coauthors] == [
+        ("Minyoung Huh", 2),
+        ("Alexei Efros", 1),
+    ]
+
+
+def test_a_person_is_not_their_own_coauthor(phillip, his_papers):
+    assert phillip not in Paper.objects.coauthors_of(phillip)
+
+
+def test_coauthors_with_as_many_shared_papers_come_by_name(phillip, his_papers):
+    author(PersonFactory(name="Zed"), his_papers[0])
+    author(PersonFactory(name="Abe"), his_papers[1])
+    assert [p.name for p in Paper.objects.coauthors_of(phillip)] == ["Abe", "Zed"]
+
+
+def test_a_person_without_papers_has_no_coauthors():
+    assert not Paper.objects.coauthors_of(PersonFactory()).exists()
+
+
+def test_papers_citing_more_of_a_persons_work_come_first(phillip, his_papers):
+    thickets, platonic, pix2pix = his_papers
+    unrelated = PaperFactory()
+    survey = PaperFactory(title="A Survey", year=2020)
+    follow_up = PaperFactory(title="A Follow-up", year=2026)
+    CitationFactory(citing=survey, cited=thickets)
+    CitationFactory(citing=survey, cited=platonic)
+    CitationFactory(citing=survey, cited=unrelated)
+    CitationFactory(citing=follow_up, cited=pix2pix)
+    CitationFactory(citing=follow_up, cited=unrelated)
+    CitationFactory(citing=PaperFactory(), cited=unrelated)
+
+    cited_by = Paper.objects.citing_work_of(phillip)
+
+    assert [(p.title, p.refs) for p in cited_by] == [("A Survey", 2), ("A Follow-up", 1)]
+
+
+def test_his_own_papers_citing_each_other_count(phillip, his_papers):
+    thickets, platonic, _ = his_papers
+    CitationFactory(citing=thickets, cited=platonic)
+    assert [(p, p.refs) for p in Paper.objects.citing_work_of(phillip)] == [(thickets, 1)]
+
+
+def test_a_persons_papers_are_found_by_slug_too(phillip, his_papers):
+    assert list(Paper.objects.by("phillip-isola")) == his_papers
+    assert not Paper.objects.by("nobody").exists()
+
+
+def test_a_paper_with_several_authors_is_one_paper_of_each(phillip, his_papers):
+    minyoung = PersonFactory(name="Minyoung Huh")
+    author(minyoung, his_papers[0])
+    assert list(Paper.objects.by(phillip)) == his_papers
+    assert list(Paper.objects.by(minyoung)) == his_papers[:1]
+
+
+def test_coauthors_count_only_the_papers_of_the_queryset(phillip, his_papers):
+    thickets, platonic, _ = his_papers
+    minyoung = PersonFactory(name="Minyoung Huh")
+    author(minyoung, thickets, platonic)
+    recent = Paper.objects.filter(year__gte=2025)
+    assert [(p, p.shared_papers) for p in recent.coauthors_of(phillip)] == [(minyoung, 1)]
+
+
+def test_coauthors_cost_one_query(phillip, his_papers, django_assert_num_queries):
+    author(PersonFactory(), *his_papers)
+    with django_assert_num_queries(1):
+        assert [p.shared_papers for p in Paper.objects.coauthors_of(phillip)] == [3]
+
+
+def test_no_paper_cites_the_work_of_someone_without_papers(his_papers):
+    CitationFactory(citing=his_papers[0], cited=his_papers[1])
+    assert not Paper.objects.citing_work_of(PersonFactory()).exists()
+
+
+def test_authors_are_the_people_with_a_paper_each_once(phillip, his_papers):
+    PersonFactory(name="Not an author")
+    minyoung = PersonFactory(name="Minyoung Huh")
+    author(minyoung, his_papers[0])
+    assert list(Paper.objects.authors()) == [minyoung, phillip]
+    assert list(Paper.objects.filter(year=2017).authors()) == [phillip]
+
+
+def test_papers_are_counted_per_person(phillip, his_papers):
+    nobody = PersonFactory(name="Nobody")
+    minyoung = PersonFactory(name="Minyoung Huh")
+    author(minyoung, his_papers[0])
+    people = Person.objects.annotate(paper_count=Paper.objects.count_per_person())
+    assert {p: p.paper_count for p in people} == {phillip: 3, minyoung: 1, nobody: 0}
+    recent = Paper.objects.filter(year__gte=2024).count_per_person()
+    assert Person.objects.annotate(n=recent).get(pk=phillip.pk).n == 2
+
+
+def test_bylines_come_in_order_with_no_query_once_loaded(django_assert_num_queries):
+    paper = PaperFactory()
+    paper.tags.add("vision")
+    first, second = PersonFactory(name="Zoe First"), PersonFactory(name="Abe Second")
+    AuthorshipFactory(paper=paper, person=second, order=2)
+    AuthorshipFactory(paper=paper, person=first, order=1)
+    with django_assert_num_queries(3):
+        (loaded,) = Paper.objects.with_authors()
+    with django_assert_num_queries(0):
+        assert loaded.ordered_authors() == [first, second]
+        assert [tag.name for tag in loaded.tags.all()] == ["vision"]

@@ -7,20 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from episodes.models import Appearance
 from people.models import Person
 from tests.factories import (
     AffiliationFactory,
-    AppearanceFactory,
-    AuthorshipFactory,
-    ChapterFactory,
-    CitationFactory,
-    DiscussionFactory,
-    EpisodeFactory,
     OrganizationFactory,
-    PaperFactory,
     PersonFactory,
-    PostFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 def days_ago(n):
     return timezone.now() - datetime.timedelta(days=n)
-
-
-def author(person, *papers):
-    for paper in papers:
-        AuthorshipFactory(person=person, paper=paper)
 
 
 # Person: identity
@@ -134,18 +120,10 @@ def test_a_homepage_must_be_a_web_address():
 # Person: roles
 
 
-def test_hosts_guests_and_authors_are_told_apart():
+def test_hosts_are_told_apart():
     host = PersonFactory(is_host=True)
-    guest = PersonFactory()
-    writer = PersonFactory()
-    AppearanceFactory(person=host, role=Appearance.Role.HOST)
-    AppearanceFactory(person=guest)
-    AppearanceFactory(person=guest)  # twice a guest, once in the list
-    author(writer, PaperFactory(), PaperFactory())
-
+    PersonFactory()
     assert list(Person.objects.hosts()) == [host]
-    assert list(Person.objects.guests()) == [guest]
-    assert list(Person.objects.authors()) == [writer]
 
 
 def test_the_database_refuses_two_people_with_one_slug():
@@ -154,156 +132,46 @@ def test_the_database_refuses_two_people_with_one_slug():
         PersonFactory(slug="isola")
 
 
-# Person: derived facts
+# Person: reads of their own rows (PersonQuerySet)
 
 
-@pytest.fixture
-def phillip():
-    return PersonFactory(name="Phillip Isola")
+def test_people_at_an_organization_are_there_once_whatever_their_positions(phillip):
+    mit = OrganizationFactory(name="MIT", slug="mit")
+    AffiliationFactory(person=phillip, organization=mit, title="Professor")
+    AffiliationFactory(person=phillip, organization=mit, title="Advisor", is_current=False)
+    AffiliationFactory(organization=OrganizationFactory(name="NYU"))
+    PersonFactory()
+
+    assert list(Person.objects.at(mit)) == [phillip]
+    assert list(Person.objects.at("mit")) == [phillip]
+    assert not Person.objects.at("nowhere").exists()
 
 
-@pytest.fixture
-def his_papers(phillip):
-    """Three papers, newest first."""
-    papers = [
-        PaperFactory(title="Neural Thickets", year=2025),
-        PaperFactory(title="The Platonic Representation Hypothesis", year=2024),
-        PaperFactory(title="Image-to-Image Translation", year=2017),
-    ]
-    author(phillip, *papers)
-    return papers
+def test_a_profile_costs_three_queries_and_then_none(phillip, django_assert_num_queries):
+    AffiliationFactory(person=phillip, organization=OrganizationFactory(name="MIT"))
+    AffiliationFactory(person=phillip, organization=OrganizationFactory(name="Google"))
+    phillip.topics.add("vision")
+    with django_assert_num_queries(3):
+        person = Person.objects.with_profile().get(pk=phillip.pk)
+    with django_assert_num_queries(0):
+        assert sorted(a.organization.name for a in person.affiliations.all()) == [
+            "Google",
+            "MIT",
+        ]
+        assert [tag.name for tag in person.topics.all()] == ["vision"]
 
 
-def test_a_person_has_their_papers_newest_first(phillip, his_papers):
-    author(PersonFactory(), PaperFactory(year=2026))
-    assert list(phillip.papers()) == his_papers
-
-
-def test_coauthors_are_counted_by_shared_papers(phillip, his_papers):
-    thickets, platonic, pix2pix = his_papers
-    minyoung = PersonFactory(name="Minyoung Huh")
-    alyosha = PersonFactory(name="Alexei Efros")
-    stranger = PersonFactory(name="Someone Else")
-    author(minyoung, thickets, platonic)
-    author(alyosha, pix2pix)
-    # A paper Phillip did not write counts for no one, even with his co-author on it.
-    author(stranger, PaperFactory())
-    author(minyoung, PaperFactory())
-
-    coauthors = phillip.coauthors()
-
-    assert [(p.name, p.shared_papers) for p in coauthors] == [
-        ("Minyoung Huh", 2),
-        ("Alexei Efros", 1),
-    ]
-
-
-def test_a_person_is_not_their_own_coauthor(phillip, his_papers):
-    assert phillip not in phillip.coauthors()
-
-
-def test_coauthors_with_as_many_shared_papers_come_by_name(phillip, his_papers):
-    author(PersonFactory(name="Zed"), his_papers[0])
-    author(PersonFactory(name="Abe"), his_papers[1])
-    assert [p.name for p in phillip.coauthors()] == ["Abe", "Zed"]
-
-
-def test_a_person_without_papers_has_no_coauthors():
-    assert not PersonFactory().coauthors().exists()
-
-
-def test_papers_citing_more_of_a_persons_work_come_first(phillip, his_papers):
-    thickets, platonic, pix2pix = his_papers
-    unrelated = PaperFactory()
-    survey = PaperFactory(title="A Survey", year=2020)
-    follow_up = PaperFactory(title="A Follow-up", year=2026)
-    CitationFactory(citing=survey, cited=thickets)
-    CitationFactory(citing=survey, cited=platonic)
-    CitationFactory(citing=survey, cited=unrelated)
-    CitationFactory(citing=follow_up, cited=pix2pix)
-    CitationFactory(citing=follow_up, cited=unrelated)
-    CitationFactory(citing=PaperFactory(), cited=unrelated)
-
-    cited_by = phillip.cited_by()
-
-    assert [(p.title, p.refs) for p in cited_by] == [("A Survey", 2), ("A Follow-up", 1)]
-
-
-def test_his_own_papers_citing_each_other_count(phillip, his_papers):
-    thickets, platonic, _ = his_papers
-    CitationFactory(citing=thickets, cited=platonic)
-    assert [(p, p.refs) for p in phillip.cited_by()] == [(thickets, 1)]
-
-
-def test_a_persons_episodes_are_the_published_ones_they_appear_in(phillip):
-    older = EpisodeFactory(published_at=days_ago(30))
-    newer = EpisodeFactory(published_at=days_ago(2))
-    draft = EpisodeFactory(draft=True)
-    scheduled = EpisodeFactory(scheduled=True)
-    for episode in [older, newer, draft, scheduled]:
-        AppearanceFactory(person=phillip, episode=episode)
-    AppearanceFactory(person=phillip, episode=newer, role=Appearance.Role.HOST)
-    AppearanceFactory()  # someone else's
-
-    assert list(phillip.episodes()) == [newer, older]
-
-
-@pytest.fixture
-def mentions(phillip, his_papers):
-    """Episodes and posts mentioning Phillip in every way, and some that don't."""
-    thickets, platonic, _ = his_papers
-    by_chapter = EpisodeFactory(title="Chapter about him", published_at=days_ago(3))
-    ChapterFactory(episode=by_chapter, person=phillip)
-
-    by_discussion = EpisodeFactory(title="Discusses his paper", published_at=days_ago(1))
-    DiscussionFactory(episode=by_discussion, paper=thickets)
-
-    by_chapter_paper = EpisodeFactory(title="Chapter on his paper", published_at=days_ago(5))
-    ChapterFactory(episode=by_chapter_paper, paper=platonic)
-
-    every_way = EpisodeFactory(title="Every way", published_at=days_ago(2))
-    ChapterFactory(episode=every_way, person=phillip)
-    ChapterFactory(episode=every_way, person=phillip, paper=thickets)
-    DiscussionFactory(episode=every_way, paper=thickets)
-    DiscussionFactory(episode=every_way, paper=platonic)
-
-    post = PostFactory(
-        title="Post on his papers", published_at=days_ago(4), papers=[thickets, platonic]
-    )
-    by_him = PostFactory(title="Post by him", published_at=days_ago(6), author=phillip)
-
-    draft = EpisodeFactory(draft=True)
-    ChapterFactory(episode=draft, person=phillip)
-    scheduled = EpisodeFactory(scheduled=True)
-    DiscussionFactory(episode=scheduled, paper=thickets)
-    PostFactory(draft=True, papers=[thickets])
-    EpisodeFactory(title="Not about him", published_at=days_ago(1))
-    PostFactory(title="Not about him either", published_at=days_ago(1))
-    ChapterFactory(person=PersonFactory())
-
-    return [by_discussion, every_way, by_chapter, post, by_chapter_paper, by_him]
-
-
-def test_recent_mentions_are_published_episodes_and_posts_newest_first(phillip, mentions):
-    assert [item for _, item in phillip.recent_mentions()] == mentions
-
-
-def test_recent_mentions_come_with_their_date(phillip, mentions):
-    for date, item in phillip.recent_mentions():
-        assert date == item.published_at
-
-
-def test_recent_mentions_stop_at_the_limit(phillip, mentions):
-    assert [item for _, item in phillip.recent_mentions(limit=2)] == mentions[:2]
-
-
-def test_recent_mentions_cost_two_queries(phillip, mentions, django_assert_num_queries):
+def test_current_positions_are_preloaded_for_a_list(phillip, django_assert_num_queries):
+    mit = AffiliationFactory(person=phillip, organization=OrganizationFactory(name="MIT"))
+    AffiliationFactory(person=phillip, is_current=False)
+    other = PersonFactory(name="Someone")
     with django_assert_num_queries(2):
-        phillip.recent_mentions()
-
-
-def test_a_person_never_mentioned_has_no_mentions():
-    assert PersonFactory().recent_mentions() == []
+        people = list(Person.objects.with_current_positions())
+    with django_assert_num_queries(0):
+        assert [(p, [a.organization.name for a in p.current_positions]) for p in people] == [
+            (phillip, [mit.organization.name]),
+            (other, []),
+        ]
 
 
 # Organizations and affiliations

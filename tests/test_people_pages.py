@@ -1,12 +1,14 @@
-"""The people list and person pages (people/views.py, people/filters.py)."""
+"""The people list and person pages (pages/views/people.py, pages/filters.py)."""
 
 import re
 
 import pytest
 
-from episodes.models import Appearance, Chapter, Discussion
+from episodes.models import Appearance, Chapter, Discussion, Episode
+from pages.filters import in_role
+from pages.views.people import recent_mentions
 from papers.models import Authorship, Citation
-from people.models import Affiliation
+from people.models import Affiliation, Person
 from posts.models import Post
 from tests.factories import (
     AffiliationFactory,
@@ -20,6 +22,7 @@ from tests.factories import (
     PersonFactory,
     PostFactory,
     ShowFactory,
+    author,
 )
 from tests.pages import (
     ISOLA_EPISODE,
@@ -192,6 +195,53 @@ class TestPersonPageWithTheDemo(DemoTestCase):
         assert page.text_of("section", aria_labelledby="coauthors-title")[0].startswith(
             "Co-authors (3) Brian Cheung"
         )
+
+
+# Roles, for the filters of the list and of the API (pages/filters.py).
+
+
+def test_hosts_guests_and_authors_are_told_apart(db):
+    host = PersonFactory(is_host=True)
+    guest = PersonFactory()
+    writer = PersonFactory()
+    upcoming = PersonFactory()
+    AppearanceFactory(person=host, role=Appearance.Role.HOST)
+    AppearanceFactory(person=guest)
+    AppearanceFactory(person=guest)  # twice a guest, once in the list
+    AppearanceFactory(person=upcoming, episode=EpisodeFactory(scheduled=True))
+    author(writer, PaperFactory(), PaperFactory())
+
+    people, published = Person.objects.all(), Episode.objects.published()
+    assert list(in_role(people, "host", published)) == [host]
+    assert list(in_role(people, "guest", published)) == [guest]
+    assert list(in_role(people, "author", published)) == [writer]
+    assert set(in_role(people, "guest", Episode.objects.all())) == {guest, upcoming}
+    assert not in_role(people.exclude(pk=writer.pk), "author", published).exists()
+
+
+# Recent mentions (pages/views/people.py).
+
+
+def test_recent_mentions_are_published_episodes_and_posts_newest_first(db, phillip, mentions):
+    assert [item for _, item in recent_mentions(phillip)] == mentions
+
+
+def test_recent_mentions_come_with_their_date(db, phillip, mentions):
+    for date, item in recent_mentions(phillip):
+        assert date == item.published_at
+
+
+def test_recent_mentions_stop_at_the_limit(db, phillip, mentions):
+    assert [item for _, item in recent_mentions(phillip, limit=2)] == mentions[:2]
+
+
+def test_recent_mentions_cost_two_queries(db, phillip, mentions, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        recent_mentions(phillip)
+
+
+def test_a_person_never_mentioned_has_no_mentions(db):
+    assert recent_mentions(PersonFactory()) == []
 
 
 # External profiles.

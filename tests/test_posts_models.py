@@ -140,3 +140,17 @@ def test_the_database_refuses_a_verdict_without_a_date():
 def test_the_database_accepts_a_verdict_with_its_date():
     post = PostFactory(hindsight_verdict=Verdict.STILL_HAPPENING, hindsight_date=A_DATE)
     assert post.get_hindsight_verdict_display() == "Still happening"
+
+
+# Reads (PostQuerySet)
+
+
+def test_posts_mentioning_someone_are_by_them_or_about_their_papers(phillip, mentions):
+    posts = Post.objects.published().mentioning(phillip).order_by("-published_at")
+    assert list(posts) == [item for item in mentions if isinstance(item, Post)]
+    assert Post.objects.mentioning(phillip).count() == 3  # with the draft
+
+
+def test_a_post_about_two_of_his_papers_is_one_mention(phillip, his_papers):
+    post = PostFactory(papers=his_papers[:2])
+    assert list(Post.objects.mentioning(phillip)) == [post]

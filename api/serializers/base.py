@@ -114,7 +114,7 @@ def clean_publishable(instance, status, data):
 
 def visible_episodes(context):
     """Episodes the client may see: published ones, and drafts too for editors."""
-    return Episode.objects.visible_to(context["request"].user).values("pk")
+    return Episode.objects.visible_to(context["request"].user)
 
 
 def as_uri(url):

@@ -119,10 +119,10 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
     A list that is sent replaces what the episode had; one left out is kept as it is.
     """
 
-    # The show, by default the first (the site has one): a default, not "not required", as
-    # the unique episode numbers of a show need it.
+    # The show, by default the current one (the site has one): a default, not "not
+    # required", as the unique episode numbers of a show need it.
     show = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Show.objects.all(), default=lambda: Show.objects.first()
+        slug_field="slug", queryset=Show.objects.all(), default=lambda: Show.objects.current()
     )
     status = StatusField()
     tags = TagsField(required=False)
@@ -158,7 +158,7 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
             if name not in {"people", "chapters", "tags"}:
                 setattr(instance, name, value)
         if instance.show_id is None:
-            show = Show.objects.first()
+            show = Show.objects.current()
             if show is None:
                 raise serializers.ValidationError({"show": "Create the show first."})
             data["show"] = instance.show = show

@@ -114,9 +114,5 @@ class PaperDetailSerializer(PaperSerializer):
 
     @extend_schema_field(DiscussionOfPaperSerializer(many=True))
     def get_discussed_in(self, paper):
-        discussions = (
-            Discussion.objects.filter(paper=paper, episode__in=visible_episodes(self.context))
-            .select_related("episode", "chapter")
-            .order_by("-episode__published_at")
-        )
+        discussions = visible_episodes(self.context).discussions_of(paper)
         return DiscussionOfPaperSerializer(discussions, many=True, context=self.context).data

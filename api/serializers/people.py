@@ -17,6 +17,7 @@ from api.serializers.base import (
     visible_episodes,
 )
 from episodes.models import Appearance
+from papers.models import Paper
 from people.models import Affiliation, Organization, Person
 from search import index as search_index
 
@@ -126,17 +127,15 @@ class PersonDetailSerializer(PersonSerializer):
 
     @extend_schema_field(AppearanceOfPersonSerializer(many=True))
     def get_appearances(self, person):
-        appearances = (
-            Appearance.objects.filter(person=person, episode__in=visible_episodes(self.context))
-            .select_related("episode")
-            .order_by("-episode__published_at")
-        )
+        appearances = visible_episodes(self.context).appearances_of(person)
         return AppearanceOfPersonSerializer(appearances, many=True, context=self.context).data
 
     @extend_schema_field(PaperRefSerializer(many=True))
     def get_papers(self, person):
-        return PaperRefSerializer(person.papers(), many=True, context=self.context).data
+        papers = Paper.objects.by(person)
+        return PaperRefSerializer(papers, many=True, context=self.context).data
 
     @extend_schema_field(CoauthorSerializer(many=True))
     def get_coauthors(self, person):
-        return CoauthorSerializer(person.coauthors(), many=True, context=self.context).data
+        coauthors = Paper.objects.coauthors_of(person)
+        return CoauthorSerializer(coauthors, many=True, context=self.context).data

@@ -1,22 +1,14 @@
 import json
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from core.durations import parse_timestamp
-from core.links import absolute
 from core.pagination import paginate
+from episodes import citations
 from episodes.filters import EpisodeFilter
-from episodes.models import Discussion, Episode
+from episodes.models import Episode
 from pages import structured_data
 from pages.views.papers import BIBTEX, CSL_JSON, download
-from papers.citations import (
-    episode_citation,
-    episode_to_bibtex,
-    papers_to_bibtex,
-    papers_to_csl,
-)
-from papers.models import Authorship
 
 
 def episode_list(request):
@@ -40,8 +32,8 @@ def episode_detail(request, slug):
         "next_episode": episode.next_episode(),
         "related_episodes": episode.related_episodes(),
         "structured_data": structured_data.podcast_episode(episode),
-        "citation": episode_citation(episode),
-        "citation_bibtex": episode_to_bibtex(episode),
+        "citation": citations.episode_citation(episode),
+        "citation_bibtex": citations.episode_to_bibtex(episode),
     }
     return render(request, "episodes/episode_detail.html", context)
 
@@ -54,31 +46,18 @@ def _episode(request, slug):
     return get_object_or_404(Episode.objects.visible_to(request.user).with_people(), slug=slug)
 
 
-def _reading_list(episode):
-    """The papers discussed in the episode, in the order they come up, bylines preloaded."""
-    discussions = Discussion.objects.filter(episode=episode).prefetch_related(
-        Prefetch("paper__authorships", queryset=Authorship.objects.select_related("person"))
-    )
-    return [discussion.paper for discussion in discussions.select_related("paper")]
-
-
-def _heading(episode):
-    url = absolute(episode.get_absolute_url())
-    return f"Papers discussed in \u201c{episode.title}\u201d, {episode.show.title}: {url}"
-
-
 def reading_list_bibtex(request, slug):
     episode = _episode(request, slug)
-    content = papers_to_bibtex(_reading_list(episode), _heading(episode))
+    content = citations.reading_list_bibtex(episode)
     return download(content, BIBTEX, f"{episode.slug}-reading-list.bib")
 
 
 def reading_list_csl(request, slug):
     episode = _episode(request, slug)
-    content = json.dumps(papers_to_csl(_reading_list(episode)), ensure_ascii=False, indent=2)
+    content = json.dumps(citations.reading_list_csl(episode), ensure_ascii=False, indent=2)
     return download(content, CSL_JSON, f"{episode.slug}-reading-list.json")
 
 
 def cite_bibtex(request, slug):
     episode = _episode(request, slug)
-    return download(episode_to_bibtex(episode), BIBTEX, f"{episode.slug}.bib")
+    return download(citations.episode_to_bibtex(episode), BIBTEX, f"{episode.slug}.bib")

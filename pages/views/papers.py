@@ -1,45 +1,42 @@
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from core.pagination import paginate
-from episodes.models import Discussion, Episode
+from episodes.models import Episode
 from pages import structured_data
 from papers.bibtex import paper_to_bibtex
 from papers.filters import PaperFilter
-from papers.models import Authorship, Paper
+from papers.models import Paper
+
+
+def listed(papers):
+    """Papers as lists show them: bylines, tags, and how many published episodes discussed
+    each (`includes/paper_item.html`)."""
+    return papers.with_authors().annotate(
+        episode_count=Episode.objects.published().count_per_paper()
+    )
 
 
 def paper_list(request):
-    filterset = PaperFilter(
-        request.GET, queryset=Paper.objects.with_authors().order_by(*Paper._meta.ordering)
-    )
+    filterset = PaperFilter(request.GET, queryset=listed(Paper.objects.all()))
     page = paginate(request, filterset.qs.distinct())
     return render(request, "papers/paper_list.html", {"filter": filterset, "page": page})
 
 
 def _paper(slug):
-    papers = Paper.objects.prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.select_related("person")), "tags"
-    )
-    return get_object_or_404(papers, slug=slug)
+    return get_object_or_404(Paper.objects.with_authors(), slug=slug)
 
 
 def paper_detail(request, slug):
     paper = _paper(slug)
     authors = paper.ordered_authors()
-    discussions = (
-        Discussion.objects.filter(paper=paper, episode__in=Episode.objects.published())
-        .select_related("episode", "chapter")
-        .order_by("-episode__published_at")
-    )
     context = {
         "paper": paper,
         "authors": authors,
         "bibtex": paper_to_bibtex(paper, authors),
-        "references": paper.references.with_authors(),
-        "cited_by": paper.cited_by.with_authors(),
-        "discussions": discussions,
+        "references": listed(paper.references.all()),
+        "cited_by": listed(paper.cited_by.all()),
+        "discussions": Episode.objects.published().discussions_of(paper),
         "structured_data": structured_data.scholarly_article(paper, authors),
     }
     return render(request, "papers/paper_detail.html", context)

@@ -1,45 +1,63 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from core.links import absolute
 from core.pagination import paginate
-from episodes.models import Appearance, Episode
+from episodes.models import Episode
 from pages import structured_data
+from pages.filters import PersonFilter
 from pages.views.papers import BIBTEX, download
 from papers.citations import papers_to_bibtex
-from papers.models import Authorship
-from people.filters import PersonFilter
-from people.models import Affiliation, Person
+from papers.models import Paper
+from people.models import Person
+from posts.models import Post
+
+
+def listed(people):
+    """People as lists show them, by name: current positions, and how many published
+    episodes they were in and papers they wrote (`person_summary` in core's tags)."""
+    return (
+        people.with_current_positions()
+        .annotate(
+            episode_count=Episode.objects.published().count_per_person(),
+            paper_count=Paper.objects.count_per_person(),
+        )
+        .order_by("name")
+    )
+
+
+def recent_mentions(person, limit=10):
+    """Published episodes and posts that mention `person` or discuss their papers.
+
+    Returns (date, item) pairs, newest first. Two queries. Each app says which of its own
+    rows mention someone (`EpisodeQuerySet.mentioning()`, `PostQuerySet.mentioning()`); the
+    mixing of two kinds of content into one list is what the person's page shows, so it
+    lives with the page rather than in either app.
+    """
+    episodes = Episode.objects.published().mentioning(person).order_by("-published_at")
+    posts = Post.objects.published().mentioning(person).order_by("-published_at")
+    mentions = [(e.published_at, e) for e in episodes[:limit]]
+    mentions += [(p.published_at, p) for p in posts[:limit]]
+    mentions.sort(key=lambda pair: pair[0], reverse=True)
+    return mentions[:limit]
 
 
 def person_list(request):
-    filterset = PersonFilter(request.GET, queryset=Person.objects.for_list())
+    filterset = PersonFilter(request.GET, queryset=listed(Person.objects.all()))
     page = paginate(request, filterset.qs)
     return render(request, "people/person_list.html", {"filter": filterset, "page": page})
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(
-        Person.objects.prefetch_related(
-            Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
-            "topics",
-        ),
-        slug=slug,
-    )
-    appearances = (
-        Appearance.objects.filter(person=person, episode__in=Episode.objects.published())
-        .select_related("episode")
-        .order_by("-episode__published_at")
-    )
+    person = get_object_or_404(Person.objects.with_profile(), slug=slug)
     affiliations = person.affiliations.all()
     context = {
         "person": person,
         "affiliations": affiliations,
-        "appearances": appearances,
-        "papers": person.papers().prefetch_related("authorships__person"),
-        "coauthors": person.coauthors(),
-        "cited_by": person.cited_by(),
-        "mentions": person.recent_mentions(),
+        "appearances": Episode.objects.published().appearances_of(person),
+        "papers": Paper.objects.by(person).with_authors(),
+        "coauthors": Paper.objects.coauthors_of(person),
+        "cited_by": Paper.objects.citing_work_of(person),
+        "mentions": recent_mentions(person),
         "structured_data": structured_data.person(person, affiliations),
     }
     return render(request, "people/person_detail.html", context)
@@ -48,9 +66,7 @@ def person_detail(request, slug):
 def person_papers_bibtex(request, slug):
     """Everything this person wrote, as one .bib file (one entry a paper, unique keys)."""
     person = get_object_or_404(Person, slug=slug)
-    papers = person.papers().prefetch_related(
-        Prefetch("authorships", queryset=Authorship.objects.select_related("person"))
-    )
+    papers = Paper.objects.by(person).with_authors()
     url = absolute(person.get_absolute_url())
     heading = f"Papers by {person.name}, from The Information Bottleneck: {url}"
     return download(papers_to_bibtex(papers, heading), BIBTEX, f"{person.slug}-papers.bib")

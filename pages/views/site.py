@@ -9,20 +9,16 @@ from taggit.models import Tag
 from episodes.models import Episode, Show
 from pages import structured_data
 from pages.tags import popular_tags, tags_with_counts
+from pages.views.papers import listed as listed_papers
+from pages.views.people import listed as listed_people
 from papers.models import Paper
-from people.models import Affiliation, Person
+from people.models import Person
 from posts.models import Post
 
 
 def _show():
-    hosts = Person.objects.prefetch_related(
-        Prefetch(
-            "affiliations",
-            queryset=Affiliation.objects.filter(is_current=True).select_related("organization"),
-            to_attr="current_positions",
-        )
-    )
-    return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).first()
+    hosts = Person.objects.with_current_positions()
+    return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).current()
 
 
 def home(request):
@@ -52,9 +48,9 @@ def tag_detail(request, slug):
     context = {
         "tag": tag,
         "episodes": Episode.objects.published().filter(tags=tag).with_people(),
-        "papers": Paper.objects.filter(tags=tag).with_authors(),
+        "papers": listed_papers(Paper.objects.filter(tags=tag)),
         "posts": Post.objects.published().filter(tags=tag).select_related("author"),
-        "people": Person.objects.filter(topics=tag).for_list(),
+        "people": listed_people(Person.objects.filter(topics=tag)),
     }
     # A topic that only drafts carry is not public yet.
     if not any(context[kind] for kind in ("episodes", "papers", "posts", "people")):
