@@ -61,7 +61,7 @@ from episodes.importers.sources import DEFAULT_TIMEOUT, open_feed
 from episodes.models import Appearance, Episode, Show
 from episodes.services import add_appearances, sync_chapters
 from episodes.timeline import parse_timeline
-from people.models import Person
+from people.services import find_or_create_person
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 OUTCOMES = [CREATED, UPDATED, UNCHANGED, SKIPPED]
@@ -489,9 +489,8 @@ class FeedImporter:
         """Add the title's guests to the episode, or update their affiliation; True if any."""
         guests = {}
         for order, guest in enumerate(guests_in_title(title)):
-            person = Person.objects.matching_name(guest.name).order_by("pk").first()
-            if person is None:
-                person = Person.objects.create(name=guest.name[:200])
+            person, created = find_or_create_person(name=guest.name)
+            if created:
                 if guest.name not in self.report.people_created:
                     self.report.people_created.append(guest.name)
             elif person.is_host:
