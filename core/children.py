@@ -24,13 +24,6 @@ class Replaced:
     def changed(self):
         return bool(self.created or self.updated or self.deleted)
 
-    def counts(self):
-        """{"created": 2, "updated": 0, "unchanged": 5, "deleted": 1}"""
-        return {
-            name: len(getattr(self, name))
-            for name in ("created", "updated", "unchanged", "deleted")
-        }
-
 
 def replace_children(model, *, parent, key, wanted, result=None):
     """Make the `model` rows of `parent` ({field name: row}) exactly `wanted`.
