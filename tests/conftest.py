@@ -67,3 +67,21 @@ def editor_session(editor):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(editor)
     return client
+
+
+# Services (tests/test_*_services.py).
+
+
+@pytest.fixture
+def announced():
+    """What `core.signals.content_changed` announced during the test: (sender, pks) pairs."""
+    from core.signals import content_changed
+
+    calls = []
+
+    def listener(sender, pks, **kwargs):
+        calls.append((sender, list(pks)))
+
+    content_changed.connect(listener, weak=False, dispatch_uid="tests-announced")
+    yield calls
+    content_changed.disconnect(dispatch_uid="tests-announced")
