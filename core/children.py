@@ -28,7 +28,7 @@ class Replaced:
 def replace_children(model, *, parent, key, wanted, result=None):
     """Make the `model` rows of `parent` ({field name: row}) exactly `wanted`.
 
-    `wanted` is a list of {field name: value} (related rows as instances or None), each
+    `wanted` is a list of {field name: value} (related rows as instances, ids or None), each
     holding the `key` fields; the other fields it names are written, those it leaves out
     are kept on a row that stays (and take their default on a new one). Two items with
     one key are the caller's rule to refuse before calling. Fills in and returns `result`
@@ -49,7 +49,11 @@ def replace_children(model, *, parent, key, wanted, result=None):
         }
         row = existing.pop(tuple(values[fields[name].attname] for name in key), None)
         if row is None:
-            row = model(**parent, **item)
+            # Instances where given (no query to read them back), ids otherwise.
+            row = model(**parent, **values)
+            for name, value in item.items():
+                if hasattr(value, "pk"):
+                    setattr(row, name, value)
             new.append(row)
             result.created.append(row)
             continue
