@@ -66,7 +66,7 @@ from posts.models import Post
 DEMO_EDITOR_USERNAME = "editor"
 DEMO_EDITOR_PASSWORD = "information-bottleneck"
 
-CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+OUTCOMES = CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
 
 # What the loader counts, in the order of its summary: kind -> (singular, plural).
 KINDS = {
@@ -104,6 +104,13 @@ class Tally:
     def add(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
 
+    def add_list(self, kind, replaced):
+        """What a service did to a list (a `core.children.Replaced`); returns its Counter."""
+        rows = [replaced.created, replaced.updated, replaced.unchanged, replaced.deleted]
+        counts = Counter(dict(zip(OUTCOMES, map(len, rows), strict=True)))
+        self.counts[kind].update(counts)
+        return counts
+
     @property
     def changed(self):
         return any(c[CREATED] or c[UPDATED] or c[REMOVED] for c in self.counts.values())
@@ -118,7 +125,7 @@ class Tally:
 def describe(counts, singular, plural):
     """ "205 chapters (5 created, 200 unchanged)" from a Counter of outcomes."""
     total = counts[CREATED] + counts[UPDATED] + counts[UNCHANGED]
-    outcomes = [f"{counts[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED, REMOVED) if counts[o]]
+    outcomes = [f"{counts[o]} {o}" for o in OUTCOMES if counts[o]]
     return f"{total} {singular if total == 1 else plural} ({', '.join(outcomes) or 'none'})"
 
 
@@ -198,7 +205,7 @@ class DemoLoader:
             for affiliation in _list_of_objects(item, "affiliations", where)
         ]
         with self.rules(where):
-            self.count(
+            self.tally.add_list(
                 "affiliation", replace_affiliations(person=person, affiliations=affiliations)
             )
         topics_changed = sync_tags(person.topics, _list(item, "topics", where))
@@ -224,7 +231,7 @@ class DemoLoader:
             for author in _list(item, "authors", where)
         ]
         with self.rules(where):
-            self.count("authorship", replace_authors(paper=paper, people=authors))
+            self.tally.add_list("authorship", replace_authors(paper=paper, people=authors))
         tags_changed = sync_tags(paper.tags, _list(item, "tags", where))
         self.tally.add("paper", _touched(outcome, tags_changed))
 
@@ -234,12 +241,7 @@ class DemoLoader:
             {"cited": self.ref(self.papers, reference, "paper", where)}
             for reference in _list(item, "references", where)
         ]
-        self.count(
-            "citation",
-            replace_children(
-                Citation, parent={"citing": self.papers[slug]}, key=("cited",), wanted=cited
-            ),
-        )
+        self.replace("citation", Citation, {"citing": self.papers[slug]}, ("cited",), cited)
 
     def load_episode(self, item):
         slug, where = _slug(item, "episode")
@@ -263,24 +265,18 @@ class DemoLoader:
             appearances = replace_appearances(
                 episode=episode, appearances=self.appearances(item, where)
             )
-        self.count("appearance", appearances)
+        self.tally.add_list("appearance", appearances)
         chapters = sync_chapters(episode=episode, parsed=timeline.chapters)
         for reason in chapters.skipped:
             self.warn(f"{where}: {reason}")
-        self.count("chapter", chapters)
+        chapter_counts = self.tally.add_list("chapter", chapters)
         discussions = [
             self.discussion(episode, paper, where) for paper in _list(item, "papers", where)
         ]
-        discussed = replace_children(
-            Discussion, parent={"episode": episode}, key=("paper",), wanted=discussions
-        )
-        if discussed.changed:
-            content_changed.send(sender=Episode, pks=[episode.pk])
-        self.count("discussion", discussed)
+        self.replace("discussion", Discussion, {"episode": episode}, ("paper",), discussions)
         outcome = _touched(outcome, sync_tags(episode.tags, _list(item, "tags", where)))
         self.tally.add("episode", outcome)
-        counts = _outcomes(chapters)
-        self.say(f"Episode {slug}: {outcome}; {describe(counts, 'chapter', 'chapters')}.")
+        self.say(f"Episode {slug}: {outcome}; {describe(chapter_counts, 'chapter', 'chapters')}.")
 
     def load_post(self, item):
         slug, where = _slug(item, "post")
@@ -381,10 +377,13 @@ class DemoLoader:
         self.detail(f"Updated {where}: {', '.join(changed)}.")
         return row, UPDATED
 
-    def count(self, kind, replaced):
-        """Add what a service did to a list (a `core.children.Replaced`) to the tally."""
-        for outcome, n in _outcomes(replaced).items():
-            self.tally.add(kind, outcome, n)
+    def replace(self, kind, model, parent, key, wanted):
+        """Rows no service writes (citations, papers discussed), replaced the same way."""
+        replaced = replace_children(model, parent=parent, key=key, wanted=wanted)
+        if replaced.changed:
+            owner = next(iter(parent.values()))
+            content_changed.send(sender=type(owner), pks=[owner.pk])
+        self.tally.add_list(kind, replaced)
 
     @contextmanager
     def rules(self, where):
@@ -511,12 +510,6 @@ def _stored_values(row):
         for field in row._meta.concrete_fields
         if not field.primary_key
     }
-
-
-def _outcomes(replaced):
-    """A Counter of outcomes from what a service did to a list (a `core.children.Replaced`)."""
-    rows = [replaced.created, replaced.updated, replaced.unchanged, replaced.deleted]
-    return Counter(dict(zip([CREATED, UPDATED, UNCHANGED, REMOVED], map(len, rows), strict=True)))
 
 
 def _touched(outcome, changed):
