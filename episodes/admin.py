@@ -65,7 +65,7 @@ class AppearanceFormSet(forms.BaseInlineFormSet):
             and not self._should_delete_form(form)
         ]
         try:
-            check_appearances(appearances)
+            check_appearances(appearances=appearances)
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
         super().clean()

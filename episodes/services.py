@@ -64,7 +64,7 @@ def check_chapters(*, chapters, duration):
         check_chapter_start(start=start, duration=duration)
 
 
-def check_appearances(appearances):
+def check_appearances(*, appearances):
     """One appearance per person per role. `appearances` as `replace_appearances` takes them."""
     keys = [(item["person"].pk, item.get("role", Appearance.Role.GUEST)) for item in appearances]
     if len(set(keys)) != len(keys):
@@ -160,7 +160,7 @@ def replace_appearances(*, episode: Episode, appearances: list[dict]) -> Replace
     default guest), affiliation (by default none) and order (by default the place in the
     list). One appearance per person per role, or a ValidationError and nothing written.
     """
-    check_appearances(appearances)
+    check_appearances(appearances=appearances)
     wanted = [
         {
             "person": item["person"],
@@ -177,7 +177,7 @@ def replace_appearances(*, episode: Episode, appearances: list[dict]) -> Replace
 def add_appearances(*, episode: Episode, appearances: list[dict]) -> Replaced:
     """Add `appearances` (as `replace_appearances` takes them) to the episode, or update the
     affiliation and order of those it has; the others stay as they are."""
-    check_appearances(appearances)
+    check_appearances(appearances=appearances)
     wanted = {
         (item["person"].pk, item.get("role", Appearance.Role.GUEST)): {
             "person": item["person"],

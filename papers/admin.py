@@ -33,7 +33,7 @@ class AuthorshipFormSet(forms.BaseInlineFormSet):
             form.cleaned_data["person"] for form in forms_kept if form.cleaned_data.get("person")
         ]
         try:
-            check_authors(people)
+            check_authors(people=people)
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
         super().clean()

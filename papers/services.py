@@ -13,7 +13,7 @@ from core.signals import content_changed
 from papers.models import Authorship, Paper
 
 
-def check_authors(people):
+def check_authors(*, people):
     """An author appears once in a byline."""
     if len({person.pk for person in people}) != len(people):
         raise ValidationError("An author is listed twice.", code="duplicate_author")
@@ -26,7 +26,7 @@ def replace_authors(*, paper: Paper, people: list) -> Replaced:
     An author who keeps their place keeps their row; one who moves is written again at the
     new place. An author listed twice is a ValidationError and nothing is written.
     """
-    check_authors(people)
+    check_authors(people=people)
     wanted = [{"person": person, "order": order} for order, person in enumerate(people, start=1)]
     result = replace_children(
         Authorship, parent={"paper": paper}, key=("person", "order"), wanted=wanted

@@ -18,7 +18,7 @@ class AffiliationFormSet(forms.BaseInlineFormSet):
             and not self._should_delete_form(form)
         ]
         try:
-            check_affiliations(affiliations)
+            check_affiliations(affiliations=affiliations)
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
         super().clean()

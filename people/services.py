@@ -20,7 +20,7 @@ def check_affiliation_years(*, start_year, end_year):
         raise ValidationError("It ends before it starts.", code="ends_before_start")
 
 
-def check_affiliations(affiliations):
+def check_affiliations(*, affiliations):
     """The same position (organization and title) once; each ends after it starts."""
     keys = [(item["organization"].pk, item.get("title", "")) for item in affiliations]
     if len(set(keys)) != len(keys):
@@ -37,7 +37,7 @@ def replace_affiliations(*, person: Person, affiliations: list[dict]) -> Replace
     A position kept (same organization and title) keeps its row. The rules are
     `check_affiliations`'; one broken is a ValidationError and nothing is written.
     """
-    check_affiliations(affiliations)
+    check_affiliations(affiliations=affiliations)
     wanted = [
         {
             "organization": item["organization"],
