@@ -459,7 +459,7 @@ def _slug(item, kind):
 
 
 def _fields(model, item, where, *, skip=()):
-    """The plain fields of `model` that `item` gives, with dates and times parsed."""
+    """The plain fields of `model` that `item` gives, parsed and checked."""
     values = {}
     for name, value in item.items():
         if name in skip or name == "slug":
@@ -473,7 +473,11 @@ def _fields(model, item, where, *, skip=()):
                 f'{where} has "{name}", which is not something a {model._meta.verbose_name} '
                 "has. Fix or remove it."
             )
-        values[name] = _parse(field, value, f"{where}, {name}")
+        value = _parse(field, value, f"{where}, {name}")
+        try:  # each field as the admin checks it, lists' rows included (no query)
+            values[name] = field.clean(value, None)
+        except ValidationError as error:
+            raise DemoContentError(f"{where}, {name}: {' '.join(error.messages)}") from None
     return values
 
 
