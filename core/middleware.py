@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from core.batching import batch
+
 
 def cache_control(get_response):
     """Anonymous pages may be kept briefly by browsers and proxies; personal pages never.
@@ -23,5 +25,16 @@ def cache_control(get_response):
         # (pages) or by token (the API), who may see drafts.
         patch_vary_headers(response, ["Cookie", "Authorization"])
         return response
+
+    return middleware
+
+
+def batch_deferred_work(get_response):
+    """Do what a request deferred once, at its end (core.batching): an episode saved in the
+    admin with its forty chapters is one update of the search index, not forty-one."""
+
+    def middleware(request):
+        with batch():
+            return get_response(request)
 
     return middleware

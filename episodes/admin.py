@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -6,6 +8,7 @@ from django.urls import path
 from core.admin import PublishedYearFilter, PublishingActionsMixin, StateFilter
 from episodes.importers.admin_page import import_feed_view
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
+from episodes.services import chapters_from_description, check_appearances
 
 
 @admin.register(Show)
@@ -51,8 +54,26 @@ class ShowAdmin(admin.ModelAdmin):
         return show.episode_total
 
 
+class AppearanceFormSet(forms.BaseInlineFormSet):
+    """One appearance per person per role, said as the API and the importers say it."""
+
+    def clean(self):
+        appearances = [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("person")
+            and not self._should_delete_form(form)
+        ]
+        try:
+            check_appearances(appearances=appearances)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        super().clean()
+
+
 class AppearanceInline(admin.TabularInline):
     model = Appearance
+    formset = AppearanceFormSet
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "role", "affiliation", "order"]
@@ -152,7 +173,7 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
         episode = form.instance
         # A timeline pasted into a new episode's description becomes its chapters.
         if not episode.chapters.exists():
-            sync = episode.chapters_from_description()
+            sync = chapters_from_description(episode=episode)
             if sync.found:
                 self.message_user(
                     request,
@@ -164,7 +185,7 @@ class EpisodeAdmin(PublishingActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Re-parse chapters from the description", permissions=["change"])
     def reparse_chapters(self, request, queryset):
-        results = [(episode, episode.chapters_from_description()) for episode in queryset]
+        results = [(episode, chapters_from_description(episode=episode)) for episode in queryset]
         context = {
             **self.admin_site.each_context(request),
             "title": "Chapters parsed from the descriptions",

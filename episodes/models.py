@@ -1,10 +1,9 @@
 """The show, its episodes, and what happens in them: chapters, appearances, papers discussed."""
 
 import uuid
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -347,75 +346,12 @@ class Episode(Publishable):
             .order_by("-score", "-published_at")[:limit]
         )
 
-    @transaction.atomic
-    def chapters_from_description(self):
-        """Turn a timeline pasted in the description into this episode's chapters.
-
-        Chapters at a start time that already exists keep their links to papers and
-        people (only the title is updated); chapters the timeline no longer has are
-        removed. The description keeps only its prose and the music credits move to their
-        own field, so that running it again finds no timeline and changes nothing.
-        Returns a `ChapterSync` saying what happened, with what the parser skipped.
-        """
-        from episodes.timeline import parse_timeline
-
-        timeline = parse_timeline(self.description)
-        sync = ChapterSync(skipped=list(timeline.skipped))
-        if not timeline.found:
-            return sync
-        existing = {chapter.start: chapter for chapter in self.chapters.all()}
-        for parsed in timeline.chapters:
-            if self.duration is not None and parsed.start >= self.duration:
-                sync.skipped.append(
-                    f'Skipped "{format_timestamp(parsed.start)} {parsed.title}": it starts '
-                    f"after the episode ends ({format_timestamp(self.duration)})."
-                )
-                continue
-            chapter = existing.pop(parsed.start, None)
-            if chapter is None:
-                chapter = Chapter.objects.create(
-                    episode=self, start=parsed.start, title=parsed.title[:300]
-                )
-                sync.created.append(chapter)
-            elif chapter.title != parsed.title[:300]:
-                chapter.title = parsed.title[:300]
-                chapter.save(update_fields=["title"])
-                sync.updated.append(chapter)
-            else:
-                sync.unchanged.append(chapter)
-        sync.deleted = sorted(existing.values(), key=lambda chapter: chapter.start)
-        Chapter.objects.filter(pk__in=[chapter.pk for chapter in sync.deleted]).delete()
-        self.description = timeline.prose
-        if timeline.music_credits:
-            self.music_credits = timeline.music_credits_text()
-        self.save(update_fields=["description", "music_credits", "updated_at"])
-        return sync
-
     def clean(self):
         super().clean()
         if self.audio_url and not self.audio_size:
             raise ValidationError(
                 {"audio_size": "Podcast apps need the audio file's size in bytes."}
             )
-
-
-@dataclass
-class ChapterSync:
-    """What `Episode.chapters_from_description()` did."""
-
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    deleted: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-
-    @property
-    def chapters(self):
-        return sorted(self.created + self.updated + self.unchanged, key=lambda c: c.start)
-
-    @property
-    def found(self):
-        return bool(self.chapters)
 
 
 class Appearance(models.Model):
@@ -493,13 +429,13 @@ class Chapter(models.Model):
         # On an episode's add form the episode has no id yet, but the form attached it.
         has_episode = self.episode_id or Chapter.episode.is_cached(self)
         duration = self.episode.duration if has_episode else None
-        if duration is not None and self.start >= duration:
-            raise ValidationError(
-                {
-                    "start": f"Starts at {self.timestamp()}, after the episode ends "
-                    f"({format_timestamp(duration)})."
-                }
-            )
+        if self.start is not None:
+            from episodes.services import check_chapter_start  # the services import models
+
+            try:
+                check_chapter_start(start=self.start, duration=duration)
+            except ValidationError as error:
+                raise ValidationError({"start": error}) from None
 
 
 class Discussion(models.Model):

@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "search.middleware.index_batch",
+    "core.middleware.batch_deferred_work",
 ]
 
 ROOT_URLCONF = "ibsite.urls"

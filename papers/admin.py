@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -9,10 +9,12 @@ from django.urls import path, reverse
 from papers import sources
 from papers.importers import CREATED, UNCHANGED, ImportProblem, import_paper
 from papers.models import Authorship, Citation, Paper
+from papers.services import check_authors
 
 
 class AuthorshipFormSet(forms.BaseInlineFormSet):
-    """Number the byline from the rows' order when the editor leaves positions blank."""
+    """Number the byline from the rows' order when the editor leaves positions blank; an
+    author once (papers.services)."""
 
     def clean(self):
         forms_kept = [
@@ -27,6 +29,13 @@ class AuthorshipFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("person") and not form.cleaned_data.get("order"):
                 position += 1
                 form.cleaned_data["order"] = form.instance.order = position
+        people = [
+            form.cleaned_data["person"] for form in forms_kept if form.cleaned_data.get("person")
+        ]
+        try:
+            check_authors(people=people)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
         super().clean()
 
 

@@ -32,11 +32,12 @@ from pylatexenc.latex2text import (
 
 from core.text import name_key
 from papers.bibtex import venue_kind
-from papers.models import Authorship, Paper
+from papers.models import Paper
+from papers.services import replace_authors, save_paper
 from papers.sources import PaperMetadata, base_id, parse_identifier
 from papers.sources.doi import arxiv_id_from
 from people.models import Person
-from search import index as search_index
+from people.services import find_or_create_person
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
@@ -175,6 +176,8 @@ def _find_existing(values):
 
 def _describe(error):
     """A ValidationError of the paper, as one sentence."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
     problems = []
     for name, messages in error.message_dict.items():
         text = " ".join(messages)
@@ -188,11 +191,10 @@ def _people(names):
     """The Person for each name, in order, matched ignoring case and accents; and the new ones."""
     people, created = [], []
     for name in names:
-        person = Person.objects.matching_name(name).order_by("pk").first()
-        if person is None:
-            person = Person.objects.create(name=name)
-            created.append(person)
+        person, new = find_or_create_person(name=name)
         people.append(person)
+        if new:
+            created.append(person)
     return people, created
 
 
@@ -219,20 +221,18 @@ def import_paper(metadata):
                 result.filled.append(name)
         if result.filled:
             result.status = UPDATED
-    if result.status != UNCHANGED:
-        try:
-            paper.full_clean(exclude=["slug"])
-        except ValidationError as error:
-            raise ImportProblem(_describe(error)) from error
-        paper.save()
+    authors = None
     if names and (result.status == CREATED or not paper.authorships.exists()):
-        people, result.new_people = _people(names)
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, person=person, order=order)
-            for order, person in enumerate(people, start=1)
-        )
-        search_index.update(papers=[paper])  # bulk_create() sends no signals
-        result.authors = len(people)
+        authors, result.new_people = _people(names)
+    try:
+        if result.status != UNCHANGED:
+            save_paper(paper=paper, authors=authors)
+        elif authors is not None:
+            replace_authors(paper=paper, people=authors)
+    except ValidationError as error:
+        raise ImportProblem(_describe(error)) from error
+    if authors is not None:
+        result.authors = len(authors)
         if result.status == UNCHANGED:
             result.status = UPDATED
     return result

@@ -1,11 +1,32 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from people.models import Affiliation, Organization, Person
+from people.services import check_affiliations
+
+
+class AffiliationFormSet(forms.BaseInlineFormSet):
+    """The same position once, said as the API says it (people.services)."""
+
+    def clean(self):
+        affiliations = [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", {}).get("organization")
+            and not self._should_delete_form(form)
+        ]
+        try:
+            check_affiliations(affiliations=affiliations)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        super().clean()
 
 
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
+    formset = AffiliationFormSet
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "title", "is_current", "start_year", "end_year"]

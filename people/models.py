@@ -1,5 +1,6 @@
 """People (hosts, guests, authors) and the organizations they belong to."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -186,3 +187,12 @@ class Affiliation(models.Model):
     def __str__(self):
         position = f"{self.title}, " if self.title else ""
         return f"{self.person}: {position}{self.organization}"
+
+    def clean(self):
+        super().clean()
+        from people.services import check_affiliation_years  # the services import models
+
+        try:
+            check_affiliation_years(start_year=self.start_year, end_year=self.end_year)
+        except ValidationError as error:
+            raise ValidationError({"end_year": error}) from None

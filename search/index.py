@@ -4,16 +4,15 @@
 database holds now, with a fixed number of queries per kind and per thousand objects, never
 one per row (on SQLite, whose statements take at most 999 parameters, Django also splits
 each bulk insert every 71 entries). Signals (search/signals.py) call it on every save and
-delete. Inside `batch()`, which every request, import and demo load runs in, the calls are
-gathered and written once at the end: an episode saved with forty chapters is indexed once,
-and a feed of a thousand episodes in a few dozen queries.
+delete, and `core.signals.content_changed` after bulk writes. Inside `core.batching.batch()`,
+which every request, import and demo load runs in, the calls are gathered and written once
+at the end: an episode saved with forty chapters is indexed once, and a feed of a thousand
+episodes in a few dozen queries. (`batch` is re-exported here for the tests and scripts
+that used it from this module.)
 """
 
-import contextvars
 import datetime
-import logging
 import re
-from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -21,6 +20,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
+from core.batching import batch as batch  # re-exported: index.batch() as before
+from core.batching import deferred
 from core.markdown import plain_text
 from episodes.models import Appearance, Chapter, Episode
 from papers.models import Authorship, Paper
@@ -29,14 +30,11 @@ from posts.models import Post
 from search.engines import SEPARATOR, engine_for
 from search.models import ALWAYS, Entry, Kind
 
-logger = logging.getLogger(__name__)
-
 KINDS = ("episodes", "people", "papers", "posts", "tags")
 CHUNK = 1000  # objects read and written at once
 COMPARED = [*Entry.TEXT_FIELDS, "episode_id"]  # what makes an entry need writing again
 SEARCHED = ["title", "keywords", "body"]  # what makes its PostgreSQL vector need it too
 
-_pending = contextvars.ContextVar("search_index_pending", default=None)
 # Control characters: the highlighting marks (search.engines) and what no text needs.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -49,7 +47,12 @@ def clean(text):
 def update(**objects):
     """Rewrite the entries of the given objects (ids or instances), by kind:
     episodes (with their chapters), people, papers, posts, tags."""
-    pending = _pending.get()
+    pending = deferred(
+        "search-index",
+        start=lambda: {kind: set() for kind in KINDS},
+        flush=_write_pending,
+        failure="The search index could not be updated after an error.",
+    )
     for kind, items in objects.items():
         if kind not in KINDS:
             raise TypeError(f"update() got an unknown kind {kind!r}; use one of {KINDS}.")
@@ -61,33 +64,10 @@ def update(**objects):
             _write(kind, ids)
 
 
-@contextmanager
-def batch():
-    """Gather the updates made inside, and write them once on the way out.
-
-    Nested batches join the outer one. The writing happens even when the block fails, since
-    what it had committed before failing needs indexing; an update that cannot be written
-    then is logged, and `rebuild_search_index` mends it.
-    """
-    if _pending.get() is not None:
-        yield
-        return
-    pending = {kind: set() for kind in KINDS}
-    token = _pending.set(pending)
-    failed = True
-    try:
-        yield
-        failed = False
-    finally:
-        _pending.reset(token)
-        try:
-            for kind, ids in pending.items():
-                if ids:
-                    _write(kind, ids)
-        except Exception:
-            if not failed:
-                raise
-            logger.exception("The search index could not be updated after an error.")
+def _write_pending(pending):
+    for kind, ids in pending.items():
+        if ids:
+            _write(kind, ids)
 
 
 def rebuild(progress=None):

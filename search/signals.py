@@ -4,8 +4,8 @@ An entry holds text from other rows (an episode's guests and chapters, a paper's
 person's organizations), so a change to one of those rewrites the entries that show it.
 Deleting a source deletes its own entry by cascade; the handlers below rewrite the entries
 that showed it.
-`bulk_create()` and `update()` send no signals: code that uses them calls
-`search.index.update()` itself (see api/serializers.py and papers/importers.py).
+`bulk_create()` and `update()` send no signals: code that uses them (the apps' services)
+sends `core.signals.content_changed` instead, and `content_changed` below rewrites the entries.
 """
 
 from django.contrib.contenttypes.models import ContentType

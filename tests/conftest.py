@@ -140,3 +140,21 @@ def mentions(phillip, his_papers):
     ChapterFactory(person=PersonFactory())
 
     return [by_discussion, every_way, by_chapter, post, by_chapter_paper, by_him]
+
+
+# Services (tests/test_*_services.py).
+
+
+@pytest.fixture
+def announced():
+    """What `core.signals.content_changed` announced during the test: (sender, pks) pairs."""
+    from core.signals import content_changed
+
+    calls = []
+
+    def listener(sender, pks, **kwargs):
+        calls.append((sender, list(pks)))
+
+    content_changed.connect(listener, weak=False, dispatch_uid="tests-announced")
+    yield calls
+    content_changed.disconnect(dispatch_uid="tests-announced")

@@ -408,6 +408,77 @@ def test_the_add_form_refuses_two_chapters_at_the_same_start(editor_client, db):
     assert not Chapter.objects.exists()
 
 
+def test_the_add_form_says_the_services_rule_for_a_person_twice_in_one_role(editor_client, db):
+    guest = PersonFactory()
+    rows = {}
+    for i in range(2):
+        rows.update({f"appearances-{i}-person": guest.pk, f"appearances-{i}-role": "guest"})
+        rows[f"appearances-{i}-order"] = str(i)
+    data = episode_form(ShowFactory(), **{"appearances-TOTAL_FORMS": "2", **rows})
+    response = editor_client.post(admin_url(Episode, "add"), data)
+    assert response.status_code == 200
+    assert "A person appears twice in the same role." in response.text
+    assert not Episode.objects.exists()
+
+
+def test_the_paper_form_says_the_services_rule_for_an_author_twice(editor_client, db):
+    from papers.models import Paper
+
+    author = PersonFactory()
+    data = {
+        "title": "Twice",
+        "slug": "twice",
+        "tags": "",
+        "authorships-TOTAL_FORMS": "2",
+        "authorships-INITIAL_FORMS": "0",
+        "authorships-MIN_NUM_FORMS": "0",
+        "authorships-MAX_NUM_FORMS": "1000",
+        "authorships-0-person": author.pk,
+        "authorships-0-order": "1",
+        "authorships-1-person": author.pk,
+        "authorships-1-order": "2",
+        "citations_made-TOTAL_FORMS": "0",
+        "citations_made-INITIAL_FORMS": "0",
+        "citations_made-MIN_NUM_FORMS": "0",
+        "citations_made-MAX_NUM_FORMS": "1000",
+    }
+    response = editor_client.post(admin_url(Paper, "add"), data)
+    assert response.status_code == 200
+    assert "An author is listed twice." in response.text
+    assert not Paper.objects.exists()
+
+
+def test_the_person_form_says_the_services_rules_for_positions(editor_client, db):
+    from people.models import Organization, Person
+
+    organization = Organization.objects.create(name="NYU", slug="nyu", kind="university")
+    data = {
+        "name": "Julia Kempe",
+        "slug": "julia-kempe",
+        "topics": "",
+        "affiliations-TOTAL_FORMS": "2",
+        "affiliations-INITIAL_FORMS": "0",
+        "affiliations-MIN_NUM_FORMS": "0",
+        "affiliations-MAX_NUM_FORMS": "1000",
+        "affiliations-0-organization": organization.pk,
+        "affiliations-0-title": "Professor",
+        "affiliations-0-start_year": "2020",
+        "affiliations-0-end_year": "2019",
+        "affiliations-1-organization": organization.pk,
+        "affiliations-1-title": "Professor",
+    }
+    response = editor_client.post(admin_url(Person, "add"), data)
+    assert response.status_code == 200
+    assert "It ends before it starts." in response.text
+    assert not Person.objects.exists()
+
+    data["affiliations-0-start_year"] = ""
+    response = editor_client.post(admin_url(Person, "add"), data)
+    assert response.status_code == 200
+    assert "The same position is listed twice." in response.text
+    assert not Person.objects.exists()
+
+
 def test_authors_are_numbered_in_row_order_when_positions_are_blank(editor_client, db):
     from papers.models import Paper
 

@@ -472,14 +472,15 @@ def test_a_second_run_over_bad_items_skips_them_again_and_changes_nothing(troubl
 
 def test_each_item_is_its_own_transaction(db, write, monkeypatch):
     """An item failing half-way (here, on its chapters) leaves nothing behind; the rest stay."""
-    create = Chapter.objects.create
+    bulk_create = Chapter.objects.bulk_create
 
-    def failing_create(**kwargs):
-        if kwargs["episode"].guid == "ep-2":
+    def failing_bulk_create(chapters, **kwargs):
+        chapters = list(chapters)
+        if any(chapter.episode.guid == "ep-2" for chapter in chapters):
             raise IntegrityError("chapter refused")
-        return create(**kwargs)
+        return bulk_create(chapters, **kwargs)
 
-    monkeypatch.setattr(Chapter.objects, "create", failing_create)
+    monkeypatch.setattr(Chapter.objects, "bulk_create", failing_bulk_create)
     timeline = "<description>Notes. 00:00 Intro 01:00 Talk</description>"
     out, _ = run(
         write(

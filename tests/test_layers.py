@@ -43,16 +43,6 @@ LAYERS = [
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 CONTENT_APPS = {"people", "papers", "episodes", "posts"}
 
-# Known breaches, each with its reason, to be removed when mended; the test below fails when
-# an entry no longer occurs, so the list can only shrink. The management commands and the
-# paper importer batch the search index themselves: the write services and search batching
-# are being reworked on another branch, which takes these out.
-KNOWN = {
-    ("episodes/management/commands/import_feed.py", "search"),
-    ("papers/importers.py", "search"),
-    ("papers/management/commands/import_papers.py", "search"),
-}
-
 
 @dataclass(frozen=True)
 class Breach:
@@ -137,15 +127,9 @@ def all_breaches():
 
 
 def test_no_app_imports_an_app_above_it():
-    found = [b for b in all_breaches() if (b.path, b.imported.split(".")[0]) not in KNOWN]
+    found = all_breaches()
     order = " < ".join(", ".join(sorted(apps)) for apps in LAYERS)
     assert not found, f"Apps depend downward only ({order}):\n" + "\n".join(map(str, found))
-
-
-def test_every_known_breach_is_still_there():
-    """Mended ones leave the list, so that they cannot come back unnoticed."""
-    still = {(b.path, b.imported.split(".")[0]) for b in all_breaches()}
-    assert still >= KNOWN, f"No longer breached, take out of KNOWN: {sorted(KNOWN - still)}"
 
 
 def test_every_app_is_checked():

@@ -307,6 +307,28 @@ def test_an_invalid_value_names_the_item_and_the_field(tmp_path):
     assert not Episode.objects.exists()
 
 
+def test_a_bad_value_in_a_list_names_the_item_and_the_field(tmp_path):
+    data = content()
+    kempe = next(person for person in data["people"] if person["slug"] == "julia-kempe")
+    kempe["affiliations"][0]["title"] = "x" * 201
+    broken = write_content(tmp_path / "broken.json", data)
+
+    with pytest.raises(CommandError, match=r'person "julia-kempe", title: .*200 characters'):
+        load_demo(file=broken)
+    assert not Person.objects.exists()
+
+
+def test_a_rule_of_a_list_is_the_services_message(tmp_path):
+    data = content()
+    paper = data["papers"][0]
+    paper["authors"] = [paper["authors"][0], paper["authors"][0]]
+    broken = write_content(tmp_path / "broken.json", data)
+
+    with pytest.raises(CommandError, match=f'paper "{paper["slug"]}": An author is listed twice.'):
+        load_demo(file=broken)
+    assert not Paper.objects.exists()
+
+
 def test_malformed_json_is_a_command_error(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"show": {"slug": "x",', encoding="utf-8")

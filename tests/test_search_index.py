@@ -425,7 +425,7 @@ def test_an_unknown_kind_is_refused():
         index.update(chapters=[1])
 
 
-# Requests: one batch each (search.middleware).
+# Requests: one batch each (core.middleware.batch_deferred_work).
 
 
 @pytest.fixture

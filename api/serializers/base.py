@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from contextlib import contextmanager
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -110,6 +111,16 @@ def clean_publishable(instance, status, data):
         raise serializers.ValidationError(errors)
     data["is_draft"] = instance.is_draft
     data["published_at"] = instance.published_at
+
+
+@contextmanager
+def errors_under(name):
+    """A service's ValidationError (a rule of a list: people, chapters, authors), as the
+    API's validation error of the field `name`; the transaction around has written nothing."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({name: error.messages}) from None
 
 
 def visible_episodes(context):

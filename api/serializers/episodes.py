@@ -15,14 +15,15 @@ from api.serializers.base import (
     URLField,
     api_url,
     clean_publishable,
+    errors_under,
     sent_status,
 )
 from core.durations import format_timestamp
 from core.links import absolute
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
+from episodes.services import replace_appearances, replace_chapters
 from papers.models import Paper
 from people.models import Person
-from search import index as search_index
 
 
 def episodes_as_read(episodes):
@@ -139,18 +140,6 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}, "guid": {"required": False}}
 
-    def validate_chapters(self, chapters):
-        starts = [chapter["start"] for chapter in chapters]
-        if len(set(starts)) != len(starts):
-            raise serializers.ValidationError("Two chapters start at the same time.")
-        return sorted(chapters, key=lambda chapter: chapter["start"])
-
-    def validate_people(self, people):
-        keys = [(p["person"].pk, p.get("role", Appearance.Role.GUEST)) for p in people]
-        if len(set(keys)) != len(keys):
-            raise serializers.ValidationError("A person appears twice in the same role.")
-        return people
-
     def validate(self, data):
         instance = self.instance or Episode()
         status = sent_status(instance, data)
@@ -164,21 +153,14 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
             data["show"] = instance.show = show
         # The model's own rules (publishing dates, audio size) with the admin's messages.
         clean_publishable(instance, status, data)
-        duration = data.get("duration", instance.duration)
-        for chapter in data.get("chapters", []):
-            if duration is not None and chapter["start"] >= duration:
-                start, end = format_timestamp(chapter["start"]), format_timestamp(duration)
-                raise serializers.ValidationError(
-                    {"chapters": f"A chapter starts at {start}, after the episode ends ({end})."}
-                )
         return data
 
     @transaction.atomic
     def create(self, validated_data):
-        people = validated_data.pop("people", [])
-        chapters = validated_data.pop("chapters", [])
+        people = validated_data.pop("people", None)
+        chapters = validated_data.pop("chapters", None)
         episode = super().create(validated_data)
-        self._set_children(episode, people, chapters)
+        self._replace_lists(episode, people, chapters)
         return episode
 
     @transaction.atomic
@@ -186,20 +168,17 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
         people = validated_data.pop("people", None)
         chapters = validated_data.pop("chapters", None)
         episode = super().update(instance, validated_data)
-        if people is not None:
-            episode.appearances.all().delete()
-        if chapters is not None:
-            episode.chapters.all().delete()
-        self._set_children(episode, people or [], chapters or [])
+        self._replace_lists(episode, people, chapters)
         return episode
 
-    def _set_children(self, episode, people, chapters):
-        Appearance.objects.bulk_create(
-            Appearance(episode=episode, **{"order": order, **appearance})
-            for order, appearance in enumerate(people)
-        )
-        Chapter.objects.bulk_create(Chapter(episode=episode, **chapter) for chapter in chapters)
-        search_index.update(episodes=[episode])  # bulk_create() sends no signals
+    def _replace_lists(self, episode, people, chapters):
+        """The lists sent replace the episode's (episodes.services checks their rules)."""
+        if people is not None:
+            with errors_under("people"):
+                replace_appearances(episode=episode, appearances=people)
+        if chapters is not None:
+            with errors_under("chapters"):
+                replace_chapters(episode=episode, chapters=chapters)
 
     def to_representation(self, episode):
         episode = episodes_as_read(Episode.objects).get(pk=episode.pk)

@@ -15,12 +15,13 @@ from api.serializers.base import (
     TagsField,
     URLField,
     api_url,
+    errors_under,
     visible_episodes,
 )
 from episodes.models import Discussion
-from papers.models import Authorship, Paper
+from papers.models import Paper
+from papers.services import replace_authors
 from people.models import Person
-from search import index as search_index
 
 
 class AuthorSlugsField(serializers.ListField):
@@ -58,33 +59,25 @@ class PaperSerializer(TaggitSerializer, ModelSerializer):
         people = [authorship.person for authorship in paper.authorships.all()]
         return PersonRefSerializer(people, many=True, context=self.context).data
 
-    def validate_authors(self, authors):
-        if len(set(authors)) != len(authors):
-            raise serializers.ValidationError("An author is listed twice.")
-        return authors
-
     @transaction.atomic
     def create(self, validated_data):
-        authors = validated_data.pop("authors", [])
+        authors = validated_data.pop("authors", None)
         paper = super().create(validated_data)
-        self._set_authors(paper, authors)
+        self._replace_authors(paper, authors)
         return paper
 
     @transaction.atomic
     def update(self, instance, validated_data):
         authors = validated_data.pop("authors", None)
         paper = super().update(instance, validated_data)
-        if authors is not None:
-            paper.authorships.all().delete()
-            self._set_authors(paper, authors)
+        self._replace_authors(paper, authors)
         return paper
 
-    def _set_authors(self, paper, authors):
-        Authorship.objects.bulk_create(
-            Authorship(paper=paper, person=person, order=order)
-            for order, person in enumerate(authors, start=1)
-        )
-        search_index.update(papers=[paper])  # bulk_create() sends no signals
+    def _replace_authors(self, paper, authors):
+        """Authors sent replace the byline (papers.services checks the rule)."""
+        if authors is not None:
+            with errors_under("authors"):
+                replace_authors(paper=paper, people=authors)
 
 
 class DiscussionOfPaperSerializer(ModelSerializer):

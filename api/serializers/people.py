@@ -14,12 +14,13 @@ from api.serializers.base import (
     ProfileLinksField,
     TagsField,
     api_url,
+    errors_under,
     visible_episodes,
 )
 from episodes.models import Appearance
 from papers.models import Paper
 from people.models import Affiliation, Organization, Person
-from search import index as search_index
+from people.services import check_affiliation_years, replace_affiliations
 
 
 class OrganizationSerializer(ModelSerializer):
@@ -49,9 +50,10 @@ class AffiliationSerializer(ModelSerializer):
         ]
 
     def validate(self, data):
-        start, end = data.get("start_year"), data.get("end_year")
-        if start is not None and end is not None and end < start:
-            raise serializers.ValidationError({"end_year": "It ends before it starts."})
+        with errors_under("end_year"):
+            check_affiliation_years(
+                start_year=data.get("start_year"), end_year=data.get("end_year")
+            )
         return data
 
 
@@ -73,31 +75,25 @@ class PersonSerializer(TaggitSerializer, ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
 
-    def validate_affiliations(self, affiliations):
-        keys = [(a["organization"].pk, a.get("title", "")) for a in affiliations]
-        if len(set(keys)) != len(keys):
-            raise serializers.ValidationError("The same position is listed twice.")
-        return affiliations
-
     @transaction.atomic
     def create(self, validated_data):
-        affiliations = validated_data.pop("affiliations", [])
+        affiliations = validated_data.pop("affiliations", None)
         person = super().create(validated_data)
-        self._set_affiliations(person, affiliations)
+        self._replace_affiliations(person, affiliations)
         return person
 
     @transaction.atomic
     def update(self, instance, validated_data):
         affiliations = validated_data.pop("affiliations", None)
         person = super().update(instance, validated_data)
-        if affiliations is not None:
-            person.affiliations.all().delete()
-            self._set_affiliations(person, affiliations)
+        self._replace_affiliations(person, affiliations)
         return person
 
-    def _set_affiliations(self, person, affiliations):
-        Affiliation.objects.bulk_create(Affiliation(person=person, **a) for a in affiliations)
-        search_index.update(people=[person])  # bulk_create() sends no signals
+    def _replace_affiliations(self, person, affiliations):
+        """Positions sent replace the person's (people.services checks the rules)."""
+        if affiliations is not None:
+            with errors_under("affiliations"):
+                replace_affiliations(person=person, affiliations=affiliations)
 
 
 class AppearanceOfPersonSerializer(ModelSerializer):

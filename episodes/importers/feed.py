@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 
-from core.durations import format_timestamp
 from core.text import name_key, unique_slug
 from episodes.importers.guests import guests_in_title
 from episodes.importers.rss import (
@@ -57,9 +56,10 @@ from episodes.importers.rss import (
     read_channel,
 )
 from episodes.importers.sources import DEFAULT_TIMEOUT, open_feed
-from episodes.models import Appearance, Chapter, Episode, Show
+from episodes.models import Appearance, Episode, Show
+from episodes.services import add_appearances, sync_chapters
 from episodes.timeline import parse_timeline
-from people.models import Person
+from people.services import find_or_create_person
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 OUTCOMES = [CREATED, UPDATED, UNCHANGED, SKIPPED]
@@ -359,8 +359,11 @@ class FeedImporter:
             episode.save()
         result.episode_id = episode.pk
         result.changes = [_verbose(name) for name in changed]
-        if timeline.found and self._sync_chapters(episode, timeline, result) and not creating:
-            result.changes.append("chapters")
+        if timeline.found:
+            sync = sync_chapters(episode=episode, parsed=timeline.chapters)
+            result.warnings += [_timeline_warning(reason) for reason in sync.skipped]
+            if sync.changed and not creating:
+                result.changes.append("chapters")
         if self._sync_guests(episode, item.title, result) and not creating:
             result.changes.append("guests")
         if creating:
@@ -380,7 +383,7 @@ class FeedImporter:
             warn("The title was cut to 255 characters.")
 
         timeline = parse_timeline(html_to_text(item.notes))
-        result.warnings += [f"Timeline: {reason}" for reason in timeline.skipped]
+        result.warnings += [_timeline_warning(reason) for reason in timeline.skipped]
         values["description"] = timeline.prose
         if timeline.music_credits:
             values["music_credits"] = timeline.music_credits_text()
@@ -477,65 +480,28 @@ class FeedImporter:
         # Live from its date on, or scheduled until then if the feed dates it in the future.
         return {"published_at": published_at, "is_draft": False}
 
-    def _sync_chapters(self, episode, timeline, result):
-        """Make the episode's chapters the timeline's; True if any changed."""
-        existing = {chapter.start: chapter for chapter in episode.chapters.all()}
-        changed = False
-        for parsed in timeline.chapters:
-            if episode.duration is not None and parsed.start >= episode.duration:
-                result.warnings.append(
-                    f'Timeline: skipped "{format_timestamp(parsed.start)} {parsed.title}": it '
-                    f"starts after the episode ends ({format_timestamp(episode.duration)})."
-                )
-                continue
-            title = parsed.title[:300]
-            chapter = existing.pop(parsed.start, None)
-            if chapter is None:
-                Chapter.objects.create(episode=episode, start=parsed.start, title=title)
-                changed = True
-            elif chapter.title != title:
-                chapter.title = title
-                chapter.save(update_fields=["title"])
-                changed = True
-        if existing:
-            Chapter.objects.filter(pk__in=[chapter.pk for chapter in existing.values()]).delete()
-            changed = True
-        return changed
-
     def _sync_guests(self, episode, title, result):
         """Add the title's guests to the episode, or update their affiliation; True if any."""
-        changed = False
-        seen = set()
+        guests = {}
         for order, guest in enumerate(guests_in_title(title)):
-            person = Person.objects.matching_name(guest.name).order_by("pk").first()
-            if person is None:
-                person = Person.objects.create(name=guest.name[:200])
+            person, created = find_or_create_person(name=guest.name)
+            if created:
                 if guest.name not in self.report.people_created:
                     self.report.people_created.append(guest.name)
             elif person.is_host:
                 result.warnings.append(f"{person.name} is one of the hosts; not added as a guest.")
                 continue
-            if person.pk in seen:
-                continue
-            seen.add(person.pk)
-            affiliation = guest.affiliation[:200]
-            appearance = Appearance.objects.filter(
-                episode=episode, person=person, role=Appearance.Role.GUEST
-            ).first()
-            if appearance is None:
-                Appearance.objects.create(
-                    episode=episode,
-                    person=person,
-                    role=Appearance.Role.GUEST,
-                    affiliation=affiliation,
-                    order=order,
-                )
-                changed = True
-            elif (appearance.affiliation, appearance.order) != (affiliation, order):
-                appearance.affiliation, appearance.order = affiliation, order
-                appearance.save(update_fields=["affiliation", "order"])
-                changed = True
-        return changed
+            guests.setdefault(
+                person.pk,
+                {
+                    "person": person,
+                    "role": Appearance.Role.GUEST,
+                    "affiliation": guest.affiliation[:200],
+                    "order": order,
+                },
+            )
+        added = add_appearances(episode=episode, appearances=list(guests.values()))
+        return added.changed
 
 
 def _verbose(name):
@@ -543,6 +509,11 @@ def _verbose(name):
         return str(Episode._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def _timeline_warning(reason):
+    """'Timeline: skipped "10:00 Late": ...' from what the parser or the sync skipped."""
+    return f"Timeline: {reason[:1].lower()}{reason[1:]}"
 
 
 def _first_sentence(text):

@@ -33,31 +33,40 @@ how rows are found again on the next run:
   is the prose's first sentence unless the file gives one. Every episode has both hosts and
   the silent demo audio, at an address of its own (`silence.mp3?episode=<slug>`).
 - Dates and times are ISO 8601; times need their time zone ("Z" for UTC).
-- Rows are matched by natural key (slugs; an appearance by episode, person and role; a
-  chapter by episode and start; an authorship by paper, person and place...), validated
-  like the admin would, and saved only when a value differs.
+- Rows are matched by slug, validated like the admin would, and saved only when a value
+  differs. Their lists go through the services the importers and the API use
+  (`episodes.services.sync_chapters` and `replace_appearances`, `papers.services.
+  replace_authors`, `people.services.replace_affiliations`): their rules, their messages,
+  and a row kept when its natural key stays (a chapter by start, an appearance by person and
+  role, an authorship by person and place...).
 """
 
 import datetime
 import re
 from collections import Counter
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
+from core.children import replace_children
 from core.durations import parse_timestamp
-from episodes.models import Appearance, Chapter, Discussion, Episode, Show
+from core.signals import content_changed
+from episodes.models import Appearance, Discussion, Episode, Show
+from episodes.services import replace_appearances, sync_chapters
 from episodes.timeline import parse_timeline
 from ibsite.editors import EDITORS_GROUP, grant_editor_permissions
-from papers.models import Authorship, Citation, Paper
+from papers.models import Citation, Paper
+from papers.services import replace_authors
 from people.models import Affiliation, Organization, Person
+from people.services import replace_affiliations
 from posts.models import Post
 
 DEMO_EDITOR_USERNAME = "editor"
 DEMO_EDITOR_PASSWORD = "information-bottleneck"
 
-CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+OUTCOMES = CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
 
 # What the loader counts, in the order of its summary: kind -> (singular, plural).
 KINDS = {
@@ -78,9 +87,6 @@ KINDS = {
 
 SECTIONS = ["show", "organizations", "people", "papers", "episodes", "posts"]
 
-# `upsert(row=FIND)`: look the row up by its lookup.
-FIND = object()
-
 # The end of a sentence: . ! or ? before a space or the end of the text.
 SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)")
 
@@ -98,6 +104,13 @@ class Tally:
     def add(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
 
+    def add_list(self, kind, replaced):
+        """What a service did to a list (a `core.children.Replaced`); returns its Counter."""
+        rows = [replaced.created, replaced.updated, replaced.unchanged, replaced.deleted]
+        counts = Counter(dict(zip(OUTCOMES, map(len, rows), strict=True)))
+        self.counts[kind].update(counts)
+        return counts
+
     @property
     def changed(self):
         return any(c[CREATED] or c[UPDATED] or c[REMOVED] for c in self.counts.values())
@@ -112,7 +125,7 @@ class Tally:
 def describe(counts, singular, plural):
     """ "205 chapters (5 created, 200 unchanged)" from a Counter of outcomes."""
     total = counts[CREATED] + counts[UPDATED] + counts[UNCHANGED]
-    outcomes = [f"{counts[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED, REMOVED) if counts[o]]
+    outcomes = [f"{counts[o]} {o}" for o in OUTCOMES if counts[o]]
     return f"{total} {singular if total == 1 else plural} ({', '.join(outcomes) or 'none'})"
 
 
@@ -187,14 +200,14 @@ class DemoLoader:
         affiliations = [
             {
                 **_fields(Affiliation, affiliation, where, skip={"organization"}),
-                "title": affiliation.get("title", ""),
                 "organization": self.ref(self.organizations, affiliation, "organization", where),
             }
             for affiliation in _list_of_objects(item, "affiliations", where)
         ]
-        self.sync_children(
-            "affiliation", Affiliation, {"person": person}, ("organization", "title"), affiliations
-        )
+        with self.rules(where):
+            self.tally.add_list(
+                "affiliation", replace_affiliations(person=person, affiliations=affiliations)
+            )
         topics_changed = sync_tags(person.topics, _list(item, "topics", where))
         self.tally.add("person", _touched(outcome, topics_changed))
 
@@ -214,12 +227,11 @@ class DemoLoader:
         paper, outcome = self.upsert(Paper, {"slug": slug}, values, where)
         self.papers[slug] = paper
         authors = [
-            {"person": self.ref(self.people, author, "person", where), "order": order}
-            for order, author in enumerate(_list(item, "authors", where), start=1)
+            self.ref(self.people, author, "person", where)
+            for author in _list(item, "authors", where)
         ]
-        self.sync_children(
-            "authorship", Authorship, {"paper": paper}, ("person", "order"), authors
-        )
+        with self.rules(where):
+            self.tally.add_list("authorship", replace_authors(paper=paper, people=authors))
         tags_changed = sync_tags(paper.tags, _list(item, "tags", where))
         self.tally.add("paper", _touched(outcome, tags_changed))
 
@@ -229,7 +241,7 @@ class DemoLoader:
             {"cited": self.ref(self.papers, reference, "paper", where)}
             for reference in _list(item, "references", where)
         ]
-        self.sync_children("citation", Citation, {"citing": self.papers[slug]}, ("cited",), cited)
+        self.replace("citation", Citation, {"citing": self.papers[slug]}, ("cited",), cited)
 
     def load_episode(self, item):
         slug, where = _slug(item, "episode")
@@ -249,30 +261,22 @@ class DemoLoader:
             "audio_type": "audio/mpeg",
         }
         episode, outcome = self.upsert(Episode, {"slug": slug}, values, where)
-        self.sync_children(
-            "appearance",
-            Appearance,
-            {"episode": episode},
-            ("person", "role"),
-            self.appearances(item, where),
-        )
-        chapters = self.sync_children(
-            "chapter",
-            Chapter,
-            {"episode": episode},
-            ("start",),
-            [{"start": chapter.start, "title": chapter.title} for chapter in timeline.chapters],
-        )
-        self.sync_children(
-            "discussion",
-            Discussion,
-            {"episode": episode},
-            ("paper",),
-            [self.discussion(episode, paper, where) for paper in _list(item, "papers", where)],
-        )
+        with self.rules(where):
+            appearances = replace_appearances(
+                episode=episode, appearances=self.appearances(item, where)
+            )
+        self.tally.add_list("appearance", appearances)
+        chapters = sync_chapters(episode=episode, parsed=timeline.chapters)
+        for reason in chapters.skipped:
+            self.warn(f"{where}: {reason}")
+        chapter_counts = self.tally.add_list("chapter", chapters)
+        discussions = [
+            self.discussion(episode, paper, where) for paper in _list(item, "papers", where)
+        ]
+        self.replace("discussion", Discussion, {"episode": episode}, ("paper",), discussions)
         outcome = _touched(outcome, sync_tags(episode.tags, _list(item, "tags", where)))
         self.tally.add("episode", outcome)
-        self.say(f"Episode {slug}: {outcome}; {describe(chapters, 'chapter', 'chapters')}.")
+        self.say(f"Episode {slug}: {outcome}; {describe(chapter_counts, 'chapter', 'chapters')}.")
 
     def load_post(self, item):
         slug, where = _slug(item, "post")
@@ -321,20 +325,13 @@ class DemoLoader:
             {"person": host, "role": Appearance.Role.HOST, "affiliation": "", "order": order}
             for order, host in enumerate(self.hosts)
         ]
-        guests = []
-        for order, guest in enumerate(_list_of_objects(item, "guests", where)):
+        guests = _list_of_objects(item, "guests", where)
+        for guest in guests:
             _known_keys(guest, ["person", "affiliation"], f"A guest of {where}")
-            person = self.ref(self.people, guest, "person", where)
-            affiliation = guest.get("affiliation", "")
-            guests.append(
-                {
-                    "person": person,
-                    "role": Appearance.Role.GUEST,
-                    "affiliation": affiliation,
-                    "order": order,
-                }
-            )
-        return hosts + guests
+        return hosts + [
+            {**guest, "person": self.ref(self.people, guest, "person", where), "order": order}
+            for order, guest in enumerate(guests)
+        ]
 
     def discussion(self, episode, item, where):
         item = _object(item, f"A paper discussed in {where}")
@@ -354,16 +351,15 @@ class DemoLoader:
 
     # The machinery: find or create, compare, save what differs.
 
-    def upsert(self, model, lookup, values, where, *, exclude=(), row=FIND):
+    def upsert(self, model, lookup, values, where, *, exclude=()):
         """The row matching `lookup`, made to hold `values`; and CREATED, UPDATED or UNCHANGED.
 
-        `row` is that row (or None) when the caller has already looked for it. The values
-        go through the model's own validation, which also turns them into what the database
-        gives back (strings to dates, a missing publication time of a non-draft to now), so that
-        comparing them with the stored row is fair. Uniqueness is checked only before a write.
+        The values go through the model's own validation, which also turns them into what
+        the database gives back (strings to dates, a missing publication time of a
+        non-draft to now), so that comparing them with the stored row is fair. Uniqueness is
+        checked only before a write.
         """
-        if row is FIND:
-            row = model._default_manager.filter(**lookup).first()
+        row = model._default_manager.filter(**lookup).first()
         if row is None:
             row = model(**lookup, **values)
             _validate(row, where, exclude)
@@ -381,33 +377,21 @@ class DemoLoader:
         self.detail(f"Updated {where}: {', '.join(changed)}.")
         return row, UPDATED
 
-    def sync_children(self, kind, model, parent, key, wanted):
-        """Make the `model` rows of `parent` exactly `wanted`, matching them by `key`.
+    def replace(self, kind, model, parent, key, wanted):
+        """Rows no service writes (citations, papers discussed), replaced the same way."""
+        replaced = replace_children(model, parent=parent, key=key, wanted=wanted)
+        if replaced.changed:
+            owner = next(iter(parent.values()))
+            content_changed.send(sender=type(owner), pks=[owner.pk])
+        self.tally.add_list(kind, replaced)
 
-        `parent` is one {field: row}; `wanted` a list of dicts of field values. Rows whose
-        key the list doesn't have are removed first, so that a moved author or a renamed
-        affiliation never collides with a uniqueness rule on the way. Returns the Counter
-        of outcomes.
-        """
-        existing = {}
-        for row in model.objects.filter(**parent):
-            for name, value in parent.items():
-                setattr(row, name, value)  # Saves a query per row when validation reads it.
-            existing[_key(model, row, key)] = row
-        keep = {_key(model, values, key) for values in wanted}
-        stale = [row.pk for row_key, row in existing.items() if row_key not in keep]
-        model.objects.filter(pk__in=stale).delete()
-        outcomes = Counter({REMOVED: len(stale)})
-        where = f"{KINDS[kind][0]} of {_label(next(iter(parent.values())))}"
-        for values in wanted:
-            lookup = {**parent, **{name: values[name] for name in key}}
-            rest = {name: value for name, value in values.items() if name not in key}
-            row = existing.get(_key(model, values, key))
-            _, outcome = self.upsert(model, lookup, rest, where, row=row)
-            outcomes[outcome] += 1
-        for outcome, n in outcomes.items():
-            self.tally.add(kind, outcome, n)
-        return outcomes
+    @contextmanager
+    def rules(self, where):
+        """A rule a service refused, as a DemoContentError saying where."""
+        try:
+            yield
+        except ValidationError as error:
+            raise DemoContentError(f"{where}: {' '.join(error.messages)}") from None
 
     def ref(self, registry, item_or_slug, what, where):
         """The row the file defines under slug; `item_or_slug` is a slug or {what: slug}."""
@@ -475,7 +459,7 @@ def _slug(item, kind):
 
 
 def _fields(model, item, where, *, skip=()):
-    """The plain fields of `model` that `item` gives, with dates and times parsed."""
+    """The plain fields of `model` that `item` gives, parsed and checked."""
     values = {}
     for name, value in item.items():
         if name in skip or name == "slug":
@@ -489,7 +473,11 @@ def _fields(model, item, where, *, skip=()):
                 f'{where} has "{name}", which is not something a {model._meta.verbose_name} '
                 "has. Fix or remove it."
             )
-        values[name] = _parse(field, value, f"{where}, {name}")
+        value = _parse(field, value, f"{where}, {name}")
+        try:  # each field as the admin checks it, lists' rows included (no query)
+            values[name] = field.clean(value, None)
+        except ValidationError as error:
+            raise DemoContentError(f"{where}, {name}: {' '.join(error.messages)}") from None
     return values
 
 
@@ -526,24 +514,6 @@ def _stored_values(row):
         for field in row._meta.concrete_fields
         if not field.primary_key
     }
-
-
-def _key(model, row_or_values, names):
-    """The natural key of a row or of a dict of values, with related rows as their ids."""
-    key = []
-    for name in names:
-        field = model._meta.get_field(name)
-        if isinstance(row_or_values, dict):
-            value = row_or_values[name]
-            key.append(value.pk if field.is_relation and value is not None else value)
-        else:
-            key.append(getattr(row_or_values, field.attname))
-    return tuple(key)
-
-
-def _label(row):
-    slug = getattr(row, "slug", None)
-    return f'{row._meta.verbose_name} "{slug}"' if slug else str(row)
 
 
 def _touched(outcome, changed):

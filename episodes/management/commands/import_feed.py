@@ -6,10 +6,10 @@ podcast feed" page runs the same code.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.batching import batch
 from episodes.importers.feed import DEFAULT_PROGRESS_EVERY, SKIPPED, import_feed
 from episodes.importers.rss import FeedError
 from episodes.importers.sources import DEFAULT_TIMEOUT
-from search import index as search_index
 
 
 def positive_number(text):
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Reading {source}...")
         try:
             # The new episodes are indexed for search together, once the import is done.
-            with search_index.batch():
+            with batch():
                 report = import_feed(
                     source,
                     show=show,

@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from core.batching import batch
 from ibsite.demo.loader import (
     DEMO_EDITOR_PASSWORD,
     DEMO_EDITOR_USERNAME,
@@ -76,7 +77,7 @@ class Command(BaseCommand):
         )
         try:
             # The search index is written once, after the load commits.
-            with search_index.batch(), transaction.atomic():
+            with batch(), transaction.atomic():
                 tally = loader.load(content)
                 if demo_editor:
                     loader.load_demo_editor()

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from core.batching import batch
 from papers import sources
 from papers.importers import (
     CREATED,
@@ -20,7 +21,6 @@ from papers.importers import (
     read_bibtex,
 )
 from papers.sources.http import DEFAULT_TIMEOUT
-from search import index as search_index
 
 
 class Command(BaseCommand):
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         results = []
         with contextlib.ExitStack() as stack:
             # The papers are indexed for search together, at the end.
-            stack.enter_context(search_index.batch())
+            stack.enter_context(batch())
             if identifiers:
                 network = stack.enter_context(sources.open_sources(timeout=timeout))
             else:
