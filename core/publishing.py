@@ -53,10 +53,6 @@ class PublishableQuerySet(models.QuerySet):
         """Never public, whatever their date."""
         return self.filter(in_state(State.DRAFT))
 
-    def published(self):
-        """The same as `live()` (the older name)."""
-        return self.live()
-
     def visible_to(self, user):
         """Editors preview drafts and scheduled items; everyone else sees what is live."""
         opts = self.model._meta
@@ -64,7 +60,8 @@ class PublishableQuerySet(models.QuerySet):
             return self.all()
         return self.live()
 
-    def unpublished(self):
+    def not_live(self):
+        """Drafts and scheduled items: what only editors see."""
         return self.exclude(pk__in=self.live().values("pk"))
 
     def publish_now(self):
@@ -120,7 +117,7 @@ class Publishable(models.Model):
         """Draft, scheduled or live, right now."""
         return state_of(self.is_draft, self.published_at)
 
-    def is_published(self):
+    def is_live(self):
         """Live: what a visitor sees."""
         return self.state == State.LIVE
 

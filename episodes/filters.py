@@ -7,17 +7,17 @@ from episodes.models import Episode
 
 def published_topics(request=None):
     """Topics of published episodes (a draft's topics are not shown before it is out)."""
-    published = Episode.objects.published().values("pk")
+    published = Episode.objects.live().values("pk")
     return Tag.objects.filter(episode__in=published).distinct().order_by("name")
 
 
 def published_guests(request=None):
     """Guests of published episodes (an upcoming guest is not named before the episode)."""
-    return Episode.objects.published().guests().order_by("name")
+    return Episode.objects.live().guests().order_by("name")
 
 
 def episode_years():
-    dates = Episode.objects.published().dates("published_at", "year", order="DESC")
+    dates = Episode.objects.live().dates("published_at", "year", order="DESC")
     return [(date.year, date.year) for date in dates]
 
 

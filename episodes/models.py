@@ -144,7 +144,7 @@ class EpisodeQuerySet(PublishableQuerySet):
     def guests(self):
         """The people who were guests in these episodes, as a Person queryset.
 
-        `Episode.objects.published().guests()` names no upcoming guest before their episode.
+        `Episode.objects.live().guests()` names no upcoming guest before their episode.
         """
         appeared = Appearance.objects.filter(
             role=Appearance.Role.GUEST, episode__in=self.values("pk")
@@ -172,7 +172,7 @@ class EpisodeQuerySet(PublishableQuerySet):
     def count_per_person(self):
         """An expression: in how many of these episodes the person appeared (0 for none).
 
-        `people.annotate(episode_count=Episode.objects.published().count_per_person())`
+        `people.annotate(episode_count=Episode.objects.live().count_per_person())`
         """
         appeared = Appearance.objects.filter(person=OuterRef("pk"), episode__in=self.values("pk"))
         per_person = (
@@ -183,7 +183,7 @@ class EpisodeQuerySet(PublishableQuerySet):
     def count_per_paper(self):
         """An expression: how many of these episodes discussed the paper (0 for none).
 
-        `papers.annotate(episode_count=Episode.objects.published().count_per_paper())`
+        `papers.annotate(episode_count=Episode.objects.live().count_per_paper())`
         """
         discussed = Discussion.objects.filter(paper=OuterRef("pk"), episode__in=self.values("pk"))
         per_paper = (
@@ -302,7 +302,7 @@ class Episode(Publishable):
         if self.published_at is None:
             return None
         return (
-            Episode.objects.published()
+            Episode.objects.live()
             .filter(published_at__lt=self.published_at)
             .order_by("-published_at")
             .first()
@@ -313,7 +313,7 @@ class Episode(Publishable):
         if self.published_at is None:
             return None
         return (
-            Episode.objects.published()
+            Episode.objects.live()
             .filter(published_at__gt=self.published_at)
             .order_by("published_at")
             .first()
@@ -332,7 +332,7 @@ class Episode(Publishable):
             return []
         guest_match = Q(appearances__person__in=guests, appearances__role=Appearance.Role.GUEST)
         return list(
-            Episode.objects.published()
+            Episode.objects.live()
             .exclude(pk=self.pk)
             .filter(guest_match | Q(discussions__paper__in=papers) | Q(tags__in=tags))
             .annotate(

@@ -217,7 +217,7 @@ class PodcastFeed(ConditionalFeed):
         show = _show()
         return PodcastSubject(
             show=show,
-            episodes=Episode.objects.published().filter(show=show),
+            episodes=Episode.objects.live().filter(show=show),
             key="podcast",
             title=show.title,
             link=absolute(reverse("home")),
@@ -348,7 +348,7 @@ class TagPodcastFeed(PodcastFeed):
         show = _show()
         return PodcastSubject(
             show=show,
-            episodes=Episode.objects.published().filter(show=show, tags=tag),
+            episodes=Episode.objects.live().filter(show=show, tags=tag),
             key=f"tag:{tag.pk}:{tag.name}",
             title=f"{show.title}: #{tag.name}",
             link=absolute(reverse("tag_detail", args=[tag.slug])),
@@ -370,7 +370,7 @@ class PersonPodcastFeed(PodcastFeed):
         show = _show()
         return PodcastSubject(
             show=show,
-            episodes=Episode.objects.published().filter(show=show).with_person(person),
+            episodes=Episode.objects.live().filter(show=show).with_person(person),
             key=f"person:{person.pk}:{person.name}:{person.photo.name}",
             title=f"{show.title}: episodes with {person.name}",
             link=absolute(person.get_absolute_url()),
@@ -392,7 +392,7 @@ class PostsFeed(ConditionalFeed):
     content_template = "feeds/post_content.html"
 
     def get_object(self, request):
-        return Post.objects.published()
+        return Post.objects.live()
 
     def version(self, posts):
         stats = posts.aggregate(

@@ -20,7 +20,7 @@ def _public(response):
 def chapters_json(request, slug):
     """The episode's chapters as Podcasting 2.0 JSON chapters. 404 unless published."""
     episode = get_object_or_404(
-        Episode.objects.published().select_related("show").prefetch_related(*episode_prefetches()),
+        Episode.objects.live().select_related("show").prefetch_related(*episode_prefetches()),
         slug=slug,
     )
     return _public(
@@ -35,7 +35,7 @@ def chapters_json(request, slug):
 @require_safe
 def transcript_txt(request, slug):
     """The episode's transcript as plain text. 404 unless published and transcribed."""
-    episode = get_object_or_404(Episode.objects.published().only("transcript"), slug=slug)
+    episode = get_object_or_404(Episode.objects.live().only("transcript"), slug=slug)
     if not episode.transcript.strip():
         raise Http404("This episode has no transcript.")
     return _public(HttpResponse(episode.transcript, content_type="text/plain; charset=utf-8"))

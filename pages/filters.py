@@ -44,7 +44,7 @@ class PersonFilter(StrictFilterSet):
         fields = ["role", "organization"]
 
     def filter_role(self, queryset, name, role):
-        return in_role(queryset, role, Episode.objects.published())
+        return in_role(queryset, role, Episode.objects.live())
 
     def filter_organization(self, queryset, name, organization):
         return queryset.at(organization)

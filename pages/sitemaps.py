@@ -1,4 +1,4 @@
-"""/sitemap.xml: every public page, from the same published() rules as the pages."""
+"""/sitemap.xml: every public page, from the same live() rule as the pages."""
 
 from urllib.parse import urlsplit
 
@@ -28,7 +28,7 @@ class EpisodeSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return Episode.objects.published().order_by("-published_at")
+        return Episode.objects.live().order_by("-published_at")
 
     def lastmod(self, episode):
         return episode.updated_at
@@ -38,7 +38,7 @@ class PostSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Post.objects.published().order_by("-published_at")
+        return Post.objects.live().order_by("-published_at")
 
     def lastmod(self, post):
         return post.updated_at

@@ -9,8 +9,8 @@ from posts.models import Post
 
 def tags_with_counts():
     """Every tag in use by something public, with how many of each kind carry it."""
-    episodes = Episode.objects.published().values("pk")
-    posts = Post.objects.published().values("pk")
+    episodes = Episode.objects.live().values("pk")
+    posts = Post.objects.live().values("pk")
     return (
         Tag.objects.annotate(
             episode_count=Count("episode", filter=Q(episode__in=episodes), distinct=True),

@@ -12,7 +12,7 @@ from core.text import name_key, unique_slug
 
 class PersonQuerySet(models.QuerySet):
     """People's own facts. What they did (episodes, papers) is asked of the apps that hold
-    it: `Episode.objects.published().guests()`, `Paper.objects.authors()`,
+    it: `Episode.objects.live().guests()`, `Paper.objects.authors()`,
     `Paper.objects.by(person)`, `Paper.objects.coauthors_of(person)`."""
 
     def hosts(self):

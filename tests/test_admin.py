@@ -245,8 +245,8 @@ def test_publish_now_publishes_the_selected_drafts(editor_client):
     assert "Published 1 now." in response.text
     draft.refresh_from_db()
     other.refresh_from_db()
-    assert draft.is_published()
-    assert not other.is_published()
+    assert draft.is_live()
+    assert not other.is_live()
 
 
 def test_unpublish_moves_episodes_back_to_draft(editor_client):
@@ -257,7 +257,7 @@ def test_unpublish_moves_episodes_back_to_draft(editor_client):
     )
     episode.refresh_from_db()
     assert episode.state == State.DRAFT
-    assert not Episode.objects.published().exists()
+    assert not Episode.objects.live().exists()
 
 
 def test_post_actions_publish_and_unpublish(editor_client):
@@ -265,7 +265,7 @@ def test_post_actions_publish_and_unpublish(editor_client):
     editor_client.post(
         admin_url(Post, "changelist"), {"action": "publish_now", "_selected_action": [post.pk]}
     )
-    assert Post.objects.published().filter(pk=post.pk).exists()
+    assert Post.objects.live().filter(pk=post.pk).exists()
 
 
 def test_reparse_shows_what_it_parsed_and_makes_the_chapters(editor_client):

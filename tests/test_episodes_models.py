@@ -318,14 +318,14 @@ def test_a_persons_episodes_are_the_published_ones_they_appear_in(phillip):
     AppearanceFactory(person=phillip, episode=newer, role=Appearance.Role.HOST)
     AppearanceFactory()  # someone else's
 
-    assert list(Episode.objects.published().with_person(phillip)) == [newer, older]
+    assert list(Episode.objects.live().with_person(phillip)) == [newer, older]
 
 
 def test_a_persons_episodes_include_drafts_when_asked_of_every_episode(phillip):
     draft = EpisodeFactory(draft=True)
     AppearanceFactory(person=phillip, episode=draft)
     assert list(Episode.objects.with_person(phillip)) == [draft]
-    assert not Episode.objects.published().with_person(phillip).exists()
+    assert not Episode.objects.live().with_person(phillip).exists()
 
 
 def test_episodes_with_a_guest_leave_out_those_they_hosted(phillip):
@@ -348,7 +348,7 @@ def test_guests_are_people_each_once_and_no_upcoming_ones_when_published(phillip
     AppearanceFactory(person=upcoming, episode=EpisodeFactory(scheduled=True))
     PersonFactory(name="Never on the show")
 
-    assert list(Episode.objects.published().guests()) == [phillip]
+    assert list(Episode.objects.live().guests()) == [phillip]
     assert list(Episode.objects.guests()) == [phillip, upcoming]
     assert isinstance(Episode.objects.guests().first(), Person)
 
@@ -362,7 +362,7 @@ def test_a_persons_appearances_are_newest_first_with_their_episode(
     AppearanceFactory(episode=older.episode)  # someone else's
 
     with django_assert_num_queries(1):
-        appearances = list(Episode.objects.published().appearances_of(phillip))
+        appearances = list(Episode.objects.live().appearances_of(phillip))
         assert [a.episode.title for a in appearances] == [newer.episode.title, older.episode.title]
     assert Episode.objects.appearances_of(phillip).count() == 3
 
@@ -380,7 +380,7 @@ def test_a_papers_discussions_are_newest_first_with_episode_and_chapter(
     DiscussionFactory(episode=newer)  # another paper
 
     with django_assert_num_queries(1):
-        found = [(d.episode, d.chapter) for d in Episode.objects.published().discussions_of(paper)]
+        found = [(d.episode, d.chapter) for d in Episode.objects.live().discussions_of(paper)]
         assert found == [(newer, None), (older, at)]
     assert Episode.objects.discussions_of(paper).count() == 3
 
@@ -393,7 +393,7 @@ def test_episodes_are_counted_per_person_once_each(phillip):
     AppearanceFactory(person=phillip, episode=EpisodeFactory(draft=True))
     nobody = PersonFactory(name="Nobody")
 
-    people = Person.objects.annotate(n=Episode.objects.published().count_per_person())
+    people = Person.objects.annotate(n=Episode.objects.live().count_per_person())
     assert {person: person.n for person in people} == {phillip: 2, nobody: 0}
     everything = Person.objects.annotate(n=Episode.objects.count_per_person())
     assert everything.get(pk=phillip.pk).n == 3
@@ -405,7 +405,7 @@ def test_episodes_are_counted_per_paper(his_papers):
         DiscussionFactory(paper=thickets, episode=episode)
     DiscussionFactory(paper=platonic)
 
-    papers = Paper.objects.annotate(n=Episode.objects.published().count_per_paper())
+    papers = Paper.objects.annotate(n=Episode.objects.live().count_per_paper())
     assert {paper: paper.n for paper in papers} == {thickets: 2, platonic: 1, pix2pix: 0}
 
 
@@ -413,11 +413,11 @@ def test_counting_keeps_a_papers_order_and_costs_no_extra_query(
     his_papers, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        papers = list(Paper.objects.annotate(n=Episode.objects.published().count_per_paper()))
+        papers = list(Paper.objects.annotate(n=Episode.objects.live().count_per_paper()))
     assert papers == his_papers
 
 
 def test_episodes_mentioning_someone_are_the_published_ones_in_any_way(phillip, mentions):
-    episodes = Episode.objects.published().mentioning(phillip).order_by("-published_at")
+    episodes = Episode.objects.live().mentioning(phillip).order_by("-published_at")
     assert list(episodes) == [item for item in mentions if isinstance(item, Episode)]
     assert Episode.objects.mentioning(phillip).count() == 6  # with the draft and scheduled

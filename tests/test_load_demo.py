@@ -68,7 +68,7 @@ class TestWhatItLoads(TestCase):
     def test_it_loads_nine_published_episodes_of_one_show(self):
         assert Show.objects.get().title == "The Information Bottleneck"
         assert Episode.objects.count() == 9
-        assert Episode.objects.published().count() == 9
+        assert Episode.objects.live().count() == 9
         assert set(Episode.objects.values_list("is_draft", flat=True)) == {False}
 
     def test_it_loads_the_people_organizations_papers_and_post(self):
@@ -76,7 +76,7 @@ class TestWhatItLoads(TestCase):
         assert Person.objects.hosts().count() == 2
         assert Organization.objects.count() == 13
         assert Paper.objects.count() == 2
-        assert Post.objects.published().count() == 1
+        assert Post.objects.live().count() == 1
 
     def test_the_hosts_host_the_show_and_every_episode(self):
         show = Show.objects.get()

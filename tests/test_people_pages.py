@@ -211,7 +211,7 @@ def test_hosts_guests_and_authors_are_told_apart(db):
     AppearanceFactory(person=upcoming, episode=EpisodeFactory(scheduled=True))
     author(writer, PaperFactory(), PaperFactory())
 
-    people, published = Person.objects.all(), Episode.objects.published()
+    people, published = Person.objects.all(), Episode.objects.live()
     assert list(in_role(people, "host", published)) == [host]
     assert list(in_role(people, "guest", published)) == [guest]
     assert list(in_role(people, "author", published)) == [writer]

@@ -146,7 +146,7 @@ def test_the_database_accepts_a_verdict_with_its_date():
 
 
 def test_posts_mentioning_someone_are_by_them_or_about_their_papers(phillip, mentions):
-    posts = Post.objects.published().mentioning(phillip).order_by("-published_at")
+    posts = Post.objects.live().mentioning(phillip).order_by("-published_at")
     assert list(posts) == [item for item in mentions if isinstance(item, Post)]
     assert Post.objects.mentioning(phillip).count() == 3  # with the draft
 

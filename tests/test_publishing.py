@@ -46,29 +46,29 @@ def names(queryset, items):
     return {name for name, item in items.items() if item.pk in pks}
 
 
-# published()
+# live()
 
 
 def test_it_shows_what_is_published(factory, items):
-    assert names(model_of(factory).objects.published(), items) == {"published", "due"}
+    assert names(model_of(factory).objects.live(), items) == {"published", "due"}
 
 
 def test_it_hides_drafts_even_with_a_past_date(factory, items):
-    published = model_of(factory).objects.published()
+    published = model_of(factory).objects.live()
     assert not published.filter(pk__in=[items["draft"].pk, items["dated draft"].pk]).exists()
 
 
 def test_it_hides_a_scheduled_item_until_its_time(factory, items):
-    assert not model_of(factory).objects.published().filter(pk=items["scheduled"].pk).exists()
+    assert not model_of(factory).objects.live().filter(pk=items["scheduled"].pk).exists()
 
 
 def test_it_shows_a_scheduled_item_once_its_time_has_come(factory, items):
-    assert model_of(factory).objects.published().filter(pk=items["due"].pk).exists()
+    assert model_of(factory).objects.live().filter(pk=items["due"].pk).exists()
 
 
 def test_it_hides_a_published_item_dated_in_the_future(factory):
     future = factory(is_draft=False, published_at=timezone.now() + WEEK)
-    assert not model_of(factory).objects.published().filter(pk=future.pk).exists()
+    assert not model_of(factory).objects.live().filter(pk=future.pk).exists()
 
 
 # live(), scheduled(), drafts(): every item in exactly one
@@ -77,7 +77,7 @@ def test_it_hides_a_published_item_dated_in_the_future(factory):
 def test_live_is_what_published_was(factory, items):
     objects = model_of(factory).objects
     assert names(objects.live(), items) == {"published", "due"}
-    assert names(objects.published(), items) == names(objects.live(), items)
+    assert names(objects.live(), items) == names(objects.live(), items)
 
 
 def test_scheduled_is_what_is_not_a_draft_and_still_to_come(factory, items):
@@ -123,11 +123,11 @@ def test_a_scheduled_item_goes_live_on_its_own(factory, items):
 
 
 def test_unpublished_is_everything_published_is_not(factory, items):
-    unpublished = model_of(factory).objects.unpublished()
+    unpublished = model_of(factory).objects.not_live()
     assert names(unpublished, items) == {"draft", "dated draft", "scheduled"}
 
 
-# is_published() and is_scheduled()
+# is_live() and is_scheduled()
 
 
 @pytest.mark.parametrize(
@@ -141,13 +141,13 @@ def test_unpublished_is_everything_published_is_not(factory, items):
     ],
 )
 def test_an_item_knows_whether_it_is_published_or_scheduled(items, name, published, scheduled):
-    assert items[name].is_published() is published
+    assert items[name].is_live() is published
     assert items[name].is_scheduled() is scheduled
 
 
 def test_a_published_item_dated_in_the_future_is_scheduled(factory):
     item = factory.build(is_draft=False, published_at=timezone.now() + WEEK)
-    assert not item.is_published()
+    assert not item.is_live()
     assert item.is_scheduled()
 
 
@@ -181,7 +181,7 @@ def test_publish_now_publishes_drafts_and_scheduled_items_at_once(factory, items
         item = model.objects.get(pk=items[name].pk)
         assert item.state == State.LIVE
         assert before <= item.published_at <= timezone.now()
-        assert item.is_published()
+        assert item.is_live()
 
 
 def test_publish_now_leaves_what_is_already_published_alone(factory, items):
@@ -213,7 +213,7 @@ def test_unpublish_turns_items_back_into_drafts(factory, items):
     assert set(model.objects.values_list("is_draft", flat=True)) == {True}
     published = model.objects.get(pk=items["published"].pk)
     assert published.published_at == items["published"].published_at  # the date stays
-    assert not model.objects.published().exists()
+    assert not model.objects.live().exists()
 
 
 # clean()

@@ -405,9 +405,9 @@ def test_the_sitemap_lists_no_unpublished_episodes_posts_or_topics(client, draft
     assert len([p for p in paths if p.startswith("/posts/") and p != "/posts/"]) == 1
     assert "/tags/open/" in paths
     assert "/tags/secret/" not in paths
-    for draft in Episode.objects.unpublished():
+    for draft in Episode.objects.not_live():
         assert draft.get_absolute_url() not in paths
-    for draft in Post.objects.unpublished():
+    for draft in Post.objects.not_live():
         assert draft.get_absolute_url() not in paths
 
 

@@ -12,7 +12,7 @@ from pages.views.papers import BIBTEX, CSL_JSON, download
 
 
 def episode_list(request):
-    filterset = EpisodeFilter(request.GET, queryset=Episode.objects.published().with_people())
+    filterset = EpisodeFilter(request.GET, queryset=Episode.objects.live().with_people())
     page = paginate(request, filterset.qs)
     return render(request, "episodes/episode_list.html", {"filter": filterset, "page": page})
 

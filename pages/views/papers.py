@@ -12,9 +12,7 @@ from papers.models import Paper
 def listed(papers):
     """Papers as lists show them: bylines, tags, and how many published episodes discussed
     each (`includes/paper_item.html`)."""
-    return papers.with_authors().annotate(
-        episode_count=Episode.objects.published().count_per_paper()
-    )
+    return papers.with_authors().annotate(episode_count=Episode.objects.live().count_per_paper())
 
 
 def paper_list(request):
@@ -36,7 +34,7 @@ def paper_detail(request, slug):
         "bibtex": paper_to_bibtex(paper, authors),
         "references": listed(paper.references.all()),
         "cited_by": listed(paper.cited_by.all()),
-        "discussions": Episode.objects.published().discussions_of(paper),
+        "discussions": Episode.objects.live().discussions_of(paper),
         "structured_data": structured_data.scholarly_article(paper, authors),
     }
     return render(request, "papers/paper_detail.html", context)

@@ -18,7 +18,7 @@ def listed(people):
     return (
         people.with_current_positions()
         .annotate(
-            episode_count=Episode.objects.published().count_per_person(),
+            episode_count=Episode.objects.live().count_per_person(),
             paper_count=Paper.objects.count_per_person(),
         )
         .order_by("name")
@@ -33,8 +33,8 @@ def recent_mentions(person, limit=10):
     mixing of two kinds of content into one list is what the person's page shows, so it
     lives with the page rather than in either app.
     """
-    episodes = Episode.objects.published().mentioning(person).order_by("-published_at")
-    posts = Post.objects.published().mentioning(person).order_by("-published_at")
+    episodes = Episode.objects.live().mentioning(person).order_by("-published_at")
+    posts = Post.objects.live().mentioning(person).order_by("-published_at")
     mentions = [(e.published_at, e) for e in episodes[:limit]]
     mentions += [(p.published_at, p) for p in posts[:limit]]
     mentions.sort(key=lambda pair: pair[0], reverse=True)
@@ -53,7 +53,7 @@ def person_detail(request, slug):
     context = {
         "person": person,
         "affiliations": affiliations,
-        "appearances": Episode.objects.published().appearances_of(person),
+        "appearances": Episode.objects.live().appearances_of(person),
         "papers": Paper.objects.by(person).with_authors(),
         "coauthors": Paper.objects.coauthors_of(person),
         "cited_by": Paper.objects.citing_work_of(person),

@@ -6,7 +6,7 @@ from posts.models import Post
 
 
 def post_list(request):
-    posts = Post.objects.published().select_related("author").prefetch_related("tags")
+    posts = Post.objects.live().select_related("author").prefetch_related("tags")
     return render(request, "posts/post_list.html", {"page": paginate(request, posts)})
 
 

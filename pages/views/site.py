@@ -25,8 +25,8 @@ def home(request):
     show = _show()
     context = {
         "show": show,
-        "episodes": Episode.objects.published().with_people()[:6],
-        "posts": Post.objects.published().select_related("author")[:3],
+        "episodes": Episode.objects.live().with_people()[:6],
+        "posts": Post.objects.live().select_related("author")[:3],
         "tags": popular_tags(),
         "structured_data": structured_data.podcast_series(show),
     }
@@ -47,9 +47,9 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     context = {
         "tag": tag,
-        "episodes": Episode.objects.published().filter(tags=tag).with_people(),
+        "episodes": Episode.objects.live().filter(tags=tag).with_people(),
         "papers": listed_papers(Paper.objects.filter(tags=tag)),
-        "posts": Post.objects.published().filter(tags=tag).select_related("author"),
+        "posts": Post.objects.live().filter(tags=tag).select_related("author"),
         "people": listed_people(Person.objects.filter(topics=tag)),
     }
     # A topic that only drafts carry is not public yet.
