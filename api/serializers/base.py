@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -121,6 +121,39 @@ def errors_under(name):
         yield
     except DjangoValidationError as error:
         raise serializers.ValidationError({name: error.messages}) from None
+
+
+class ReplacesLists:
+    """A serializer whose list fields (people, chapters, authors, affiliations) replace the
+    object's lists through the owning app's service, in the same transaction as the object.
+
+    `replaces` maps each such field to the function that writes it, called as
+    `replace(instance, items)`; a list left out of the request is kept as it is.
+    """
+
+    replaces = {}
+
+    @transaction.atomic
+    def create(self, validated_data):
+        lists = self._pop_lists(validated_data)
+        instance = super().create(validated_data)
+        self._replace_lists(instance, lists)
+        return instance
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        lists = self._pop_lists(validated_data)
+        instance = super().update(instance, validated_data)
+        self._replace_lists(instance, lists)
+        return instance
+
+    def _pop_lists(self, validated_data):
+        return {name: validated_data.pop(name) for name in self.replaces if name in validated_data}
+
+    def _replace_lists(self, instance, lists):
+        for name, items in lists.items():
+            with errors_under(name):
+                self.replaces[name](instance, items)
 
 
 def visible_episodes(context):

@@ -1,6 +1,6 @@
 """Episodes as read (people, chapters, papers, audio) and as editors write them."""
 
-from django.db import models, transaction
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -9,13 +9,13 @@ from taggit.serializers import TaggitSerializer
 from api.serializers.base import (
     ModelSerializer,
     PageURLField,
+    ReplacesLists,
     StateField,
     StatusField,
     TagsField,
     URLField,
     api_url,
     clean_publishable,
-    errors_under,
     sent_status,
 )
 from core.durations import format_timestamp
@@ -114,7 +114,7 @@ class EpisodeSerializer(TaggitSerializer, ModelSerializer):
 
 
 @extend_schema_serializer(deprecate_fields=["status"])
-class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
+class EpisodeWriteSerializer(ReplacesLists, TaggitSerializer, ModelSerializer):
     """What editors send: the episode's fields, and its people and chapters as lists.
 
     A list that is sent replaces what the episode had; one left out is kept as it is.
@@ -140,6 +140,11 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}, "guid": {"required": False}}
 
+    replaces = {
+        "people": lambda episode, people: replace_appearances(episode=episode, appearances=people),
+        "chapters": lambda episode, chapters: replace_chapters(episode=episode, chapters=chapters),
+    }
+
     def validate(self, data):
         instance = self.instance or Episode()
         status = sent_status(instance, data)
@@ -154,31 +159,6 @@ class EpisodeWriteSerializer(TaggitSerializer, ModelSerializer):
         # The model's own rules (publishing dates, audio size) with the admin's messages.
         clean_publishable(instance, status, data)
         return data
-
-    @transaction.atomic
-    def create(self, validated_data):
-        people = validated_data.pop("people", None)
-        chapters = validated_data.pop("chapters", None)
-        episode = super().create(validated_data)
-        self._replace_lists(episode, people, chapters)
-        return episode
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        people = validated_data.pop("people", None)
-        chapters = validated_data.pop("chapters", None)
-        episode = super().update(instance, validated_data)
-        self._replace_lists(episode, people, chapters)
-        return episode
-
-    def _replace_lists(self, episode, people, chapters):
-        """The lists sent replace the episode's (episodes.services checks their rules)."""
-        if people is not None:
-            with errors_under("people"):
-                replace_appearances(episode=episode, appearances=people)
-        if chapters is not None:
-            with errors_under("chapters"):
-                replace_chapters(episode=episode, chapters=chapters)
 
     def to_representation(self, episode):
         episode = episodes_as_read(Episode.objects).get(pk=episode.pk)

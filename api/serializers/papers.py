@@ -1,6 +1,5 @@
 """Papers: as listed, as written by editors (authors by slug), and in detail."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.serializers import TaggitSerializer
@@ -12,10 +11,10 @@ from api.serializers.base import (
     PaperRefSerializer,
     PersonRefSerializer,
     ProfileLinksField,
+    ReplacesLists,
     TagsField,
     URLField,
     api_url,
-    errors_under,
     visible_episodes,
 )
 from episodes.models import Discussion
@@ -30,7 +29,7 @@ class AuthorSlugsField(serializers.ListField):
     child = serializers.SlugRelatedField(slug_field="slug", queryset=Person.objects.all())
 
 
-class PaperSerializer(TaggitSerializer, ModelSerializer):
+class PaperSerializer(ReplacesLists, TaggitSerializer, ModelSerializer):
     url = api_url("api:paper-detail")
     html_url = PageURLField()
     web_url = URLField(
@@ -54,30 +53,12 @@ class PaperSerializer(TaggitSerializer, ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
 
+    replaces = {"authors": lambda paper, people: replace_authors(paper=paper, people=people)}
+
     @extend_schema_field(PersonRefSerializer(many=True))
     def get_byline(self, paper):
         people = [authorship.person for authorship in paper.authorships.all()]
         return PersonRefSerializer(people, many=True, context=self.context).data
-
-    @transaction.atomic
-    def create(self, validated_data):
-        authors = validated_data.pop("authors", None)
-        paper = super().create(validated_data)
-        self._replace_authors(paper, authors)
-        return paper
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        authors = validated_data.pop("authors", None)
-        paper = super().update(instance, validated_data)
-        self._replace_authors(paper, authors)
-        return paper
-
-    def _replace_authors(self, paper, authors):
-        """Authors sent replace the byline (papers.services checks the rule)."""
-        if authors is not None:
-            with errors_under("authors"):
-                replace_authors(paper=paper, people=authors)
 
 
 class DiscussionOfPaperSerializer(ModelSerializer):

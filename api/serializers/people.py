@@ -1,6 +1,5 @@
 """Organizations and people: a person as listed, as written by editors, and in detail."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.serializers import TaggitSerializer
@@ -12,6 +11,7 @@ from api.serializers.base import (
     PaperRefSerializer,
     PersonRefSerializer,
     ProfileLinksField,
+    ReplacesLists,
     TagsField,
     api_url,
     errors_under,
@@ -57,7 +57,7 @@ class AffiliationSerializer(ModelSerializer):
         return data
 
 
-class PersonSerializer(TaggitSerializer, ModelSerializer):
+class PersonSerializer(ReplacesLists, TaggitSerializer, ModelSerializer):
     """A person in a list, and what editors write."""
 
     url = api_url("api:person-detail")
@@ -75,25 +75,11 @@ class PersonSerializer(TaggitSerializer, ModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
 
-    @transaction.atomic
-    def create(self, validated_data):
-        affiliations = validated_data.pop("affiliations", None)
-        person = super().create(validated_data)
-        self._replace_affiliations(person, affiliations)
-        return person
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        affiliations = validated_data.pop("affiliations", None)
-        person = super().update(instance, validated_data)
-        self._replace_affiliations(person, affiliations)
-        return person
-
-    def _replace_affiliations(self, person, affiliations):
-        """Positions sent replace the person's (people.services checks the rules)."""
-        if affiliations is not None:
-            with errors_under("affiliations"):
-                replace_affiliations(person=person, affiliations=affiliations)
+    replaces = {
+        "affiliations": lambda person, positions: replace_affiliations(
+            person=person, affiliations=positions
+        )
+    }
 
 
 class AppearanceOfPersonSerializer(ModelSerializer):
