@@ -63,7 +63,7 @@ def old_rows(transactional_db):
         migrate(latest())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_item_keeps_the_state_it_shows(old_rows):
     migrate(AFTER)
 
@@ -75,7 +75,7 @@ def test_every_item_keeps_the_state_it_shows(old_rows):
         assert dates["draft"] is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_going_back_gives_each_item_the_status_it_shows(old_rows):
     migrate(AFTER)
     apps = migrate(BEFORE)
