@@ -11,9 +11,14 @@ What it does for every caller:
 - **Time limits**: one to connect, one for each read of the socket, and one for the whole
   answer (`max_seconds`), checked after every read, so a server dripping a byte at a time is
   cut off at most one read timeout after the deadline.
-- **Size limit**: `max_bytes` of (decoded) body, refused early when Content-Length says more.
-- **Addresses**: http and https only, on the first request and on every redirect
-  (`MAX_REDIRECTS` of them at most), which `Client._open` follows itself, hop by hop.
+- **Size limit**: `max_bytes` of (decoded) body, refused early when Content-Length says more;
+  a compressed body may unpack to at most MAX_COMPRESSION_RATIO times its size (a gzip bomb).
+- **Addresses** (`Guard`): public http and https addresses on ports 80 and 443 only (the
+  OUTBOUND_* settings add ports, and private hosts or networks the operator trusts), on the
+  first request and on every redirect (`MAX_REDIRECTS` of them at most), which
+  `Client._open` follows itself, hop by hop. A host name is resolved once, when connecting,
+  every address it has is checked, and the connection goes to the address checked. A refusal
+  always says the same (REFUSED) and sends nothing, whatever listens there.
 - **One retry** (`get` only): a request that fails quickly (no connection, HTTP 429 or 5xx) is
   tried once more after a pause, Retry-After's if it asks for one, capped at MAX_RETRY_PAUSE.
   A timeout is not retried: it has already cost the whole wait.
@@ -23,15 +28,18 @@ timeout, the status of a bad answer, the limit passed); callers write their own 
 Their own messages here are for logs and tracebacks.
 
 `Client._open` is the one function that sends requests: protection against requests to
-private addresses (resolve, check, then connect to the address checked, on every redirect)
-belongs in `_check_address` and the transport it sends through, and nowhere else.
+private addresses is in `_check_address` (the URL) and the transport it sends through
+(`_GuardedTransport`, whose network backend resolves, checks and connects), and nowhere else.
 """
 
+import ipaddress
 import math
+import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 from django.conf import settings
 
@@ -41,7 +49,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_PAUSE = 5.0  # seconds; a longer Retry-After is not worth waiting for
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # for `get`, which holds the answer in memory
 MAX_RESPONSE_SECONDS = 120.0  # for `get`, retry included
-SCHEMES = frozenset({"http", "https"})
+# A compressed answer may unpack to this many times its size (text rarely passes 20), once
+# past UNPACKED_FREELY bytes: a small gzip bomb is stopped after a few MB, not at max_bytes.
+MAX_COMPRESSION_RATIO = 100
+UNPACKED_FREELY = 1024 * 1024
 
 # When a TooSlow happened.
 CONNECT = "connect"  # no connection within the connect timeout
@@ -59,7 +70,8 @@ class FetchError(Exception):
 
 
 class Refused(FetchError):
-    """We do not send requests to `target` (not http or https): `url`, or a redirect's."""
+    """We do not send requests to `target`, `url` or a redirect's: see Guard. The reason is
+    always REFUSED, whatever the address, and nothing was sent (so no port scanning)."""
 
     def __init__(self, reason, *, url, target):
         super().__init__(reason, url=url)
@@ -91,6 +103,14 @@ class TooLarge(FetchError):
         self.limit = limit
 
 
+class TooCompressed(TooLarge):
+    """The answer unpacks (Content-Encoding) to more than `ratio` times what was sent: a bomb."""
+
+    def __init__(self, reason, *, url, limit, ratio):
+        super().__init__(reason, url=url, limit=limit)
+        self.ratio = ratio
+
+
 class BadResponse(FetchError):
     """The server answered with something we cannot use."""
 
@@ -106,6 +126,182 @@ class BadStatus(BadResponse):
 
 class TooManyRedirects(BadResponse):
     """More than MAX_REDIRECTS redirects, most likely a loop."""
+
+
+# Which addresses we send requests to.
+
+REFUSED = (
+    "That address can't be fetched: only public http(s) addresses on the standard ports are "
+    "allowed."
+)
+STANDARD_PORTS = (80, 443)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+ANY_PORT = "*"
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # IPv6 addresses standing for IPv4 ones
+
+
+class _AddressRefused(Exception):
+    """Raised by the guard's network backend; `_open` turns it into Refused."""
+
+
+def resolve(host, port):
+    """The IP addresses of `host`, from the system's resolver (tests replace this function)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def is_public(address):
+    """Whether the IP `address` (a string or an ipaddress object) is on the public Internet.
+
+    Not loopback, private, link-local, multicast, reserved, unspecified, shared (100.64/10) or
+    any other special-purpose range; an IPv6 address carrying an IPv4 one (mapped, 6to4,
+    NAT64) is judged by the IPv4 address too, and Teredo is refused.
+    """
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return is_public(ip.ipv4_mapped)
+        if ip.teredo is not None:
+            return False
+        embedded = ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and not is_public(embedded):
+            return False
+        if ip.is_site_local:
+            return False
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def _host_entry(entry):
+    """("host", port, or ANY_PORT, or None for the allowed ports) from "host[:port]"."""
+    text = entry.strip()
+    any_port = text.endswith(":*")
+    if any_port:
+        text = text[:-2]
+    url = httpx.URL(f"http://{text}")
+    if any_port:
+        return url.host, ANY_PORT
+    return url.host, url.port
+
+
+class Guard:
+    """Which addresses the client may send requests to, from the OUTBOUND_* settings.
+
+    Public addresses, http and https, on OUTBOUND_ALLOWED_PORTS (80 and 443 unless the
+    operator adds more). Besides these, the operator may trust hosts (OUTBOUND_ALLOWED_HOSTS:
+    "host", "host:port" or "host:*" for any port) and networks (OUTBOUND_ALLOWED_NETWORKS,
+    on the allowed ports), say an internal feed server.
+
+    `resolve(host, port)` returns the addresses of a host name; the client's network backend
+    calls `addresses` once per connection and connects only to what it returns, so the
+    address checked is the address connected to (no second lookup to rebind).
+    """
+
+    def __init__(self, *, ports=None, hosts=None, networks=None, resolve=None):
+        self.ports = frozenset(
+            getattr(settings, "OUTBOUND_ALLOWED_PORTS", STANDARD_PORTS) if ports is None else ports
+        )
+        hosts = getattr(settings, "OUTBOUND_ALLOWED_HOSTS", ()) if hosts is None else hosts
+        self.hosts = frozenset(_host_entry(entry) for entry in hosts)
+        networks = (
+            getattr(settings, "OUTBOUND_ALLOWED_NETWORKS", ()) if networks is None else networks
+        )
+        self.networks = tuple(ipaddress.ip_network(network, strict=False) for network in networks)
+        self._resolve = resolve
+
+    def trusts_host(self, host, port):
+        """Whether the operator trusts `host` (a name or an IP) on `port`."""
+        host = host.lower().rstrip(".")
+        return (
+            (host, port) in self.hosts
+            or (host, ANY_PORT) in self.hosts
+            or ((host, None) in self.hosts and port in self.ports)
+        )
+
+    def allows_address(self, address):
+        ip = ipaddress.ip_address(address.split("%")[0])  # no IPv6 zone ("fe80::1%eth0")
+        if ip.version == 6 and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return self.networks_hold(ip) or is_public(ip)
+
+    def networks_hold(self, ip):
+        return any(ip.version == network.version and ip in network for network in self.networks)
+
+    def check_url(self, target):
+        """Whether a request to the URL `target` may be sent at all (before any lookup)."""
+        url = httpx.URL(target)
+        if url.scheme not in DEFAULT_PORTS or not url.host:
+            return False
+        port = url.port or DEFAULT_PORTS[url.scheme]
+        if self.trusts_host(url.host, port):
+            return True
+        if port not in self.ports:
+            return False
+        try:
+            literal = ipaddress.ip_address(url.host)
+        except ValueError:
+            return True  # a name: its addresses are checked when connecting
+        return self.allows_address(str(literal))
+
+    def addresses(self, host, port):
+        """The addresses to connect to for `host`: all checked, or _AddressRefused.
+
+        One lookup; if any address it gives is refused, the host is refused (a name that
+        answers both a public and a private address is not one to trust).
+        """
+        resolve_host = self._resolve or resolve
+        try:
+            found = [str(ipaddress.ip_address(host))]  # a literal address: nothing to look up
+        except ValueError:
+            found = None
+        try:
+            found = found or resolve_host(host, port)
+        except OSError as error:  # socket.gaierror: no such name
+            raise httpcore.ConnectError(f"could not resolve {host}: {error}") from error
+        if not found:
+            raise httpcore.ConnectError(f"{host} has no address")
+        if not self.trusts_host(host, port) and not all(map(self.allows_address, found)):
+            raise _AddressRefused(host)
+        return found
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """Connects only to addresses the guard checked: resolve once, check, connect to those.
+
+    httpcore still does TLS over the connection with the URL's host name, so SNI and the
+    certificate check are for the name, and the Host header is the URL's.
+    """
+
+    def __init__(self, guard):
+        self.guard = guard
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        failure = None
+        for address in self.guard.addresses(host, port):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as error:  # try the next address, as browsers do
+                failure = error
+        raise failure
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport, its connection pool on the guarded backend; no proxy from the env."""
+
+    def __init__(self, guard):
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=_GuardedBackend(guard),
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +326,9 @@ class Client:
     """Outbound HTTP with the site's limits; use it as a context manager, or close() it.
 
     `timeout` is for each read (and connecting, unless `connect_timeout` says otherwise).
-    Tests pass an httpx `transport` (httpx.MockTransport) to answer without the network.
+    Tests pass an httpx `transport` (httpx.MockTransport) to answer without the network;
+    then only the URLs are checked (scheme, port, literal addresses), not what names resolve
+    to. `guard` says which addresses may be fetched (by default the OUTBOUND_* settings).
     """
 
     def __init__(
@@ -140,15 +338,18 @@ class Client:
         connect_timeout=None,
         max_redirects=MAX_REDIRECTS,
         transport=None,
+        guard=None,
     ):
         connect = timeout if connect_timeout is None else connect_timeout
         self.timeout = httpx.Timeout(timeout, connect=connect)
         self.max_redirects = max_redirects
+        self.guard = Guard() if guard is None else guard
         self._client = httpx.Client(
             timeout=self.timeout,
             headers={"User-Agent": user_agent()},
             follow_redirects=False,  # _open follows them, checking each address
-            transport=transport,
+            transport=_GuardedTransport(self.guard) if transport is None else transport,
+            trust_env=False,  # no proxy from the environment: we connect where we checked
         )
 
     def close(self):
@@ -231,9 +432,13 @@ class Client:
         with self._translated(url):
             request = self._client.build_request(method, url, params=params, headers=headers)
             for hop in range(self.max_redirects + 1):
-                _check_address(request.url if hop else url, url=url)
+                target = str(request.url) if hop else str(url)
+                self._check_address(target, url=url)
                 deadline.check()
-                response = self._client.send(request, stream=True, follow_redirects=False)
+                try:
+                    response = self._client.send(request, stream=True, follow_redirects=False)
+                except _AddressRefused:
+                    raise Refused(REFUSED, url=url, target=target) from None
                 if not response.has_redirect_location:
                     break
                 request = response.next_request
@@ -244,6 +449,19 @@ class Client:
                 yield response
             finally:
                 response.close()
+
+    def _check_address(self, target, *, url):
+        """Refuse what we never fetch. `target` is the address about to be requested for `url`.
+
+        The scheme, the port and a literal IP address are checked here; the addresses a name
+        resolves to, when connecting (`_GuardedBackend`).
+        """
+        try:
+            allowed = self.guard.check_url(target)
+        except httpx.InvalidURL:
+            allowed = False
+        if not allowed:
+            raise Refused(REFUSED, url=url, target=target)
 
     @contextmanager
     def _translated(self, url):
@@ -285,12 +503,6 @@ class _Deadline:
             )
 
 
-def _check_address(target, *, url):
-    """Refuse what we never fetch. `target` is the address about to be requested for `url`."""
-    if httpx.URL(target).scheme not in SCHEMES:
-        raise Refused(f"{target} is not an http or https address", url=url, target=target)
-
-
 def _read(response, write, *, url, max_bytes, deadline):
     """Pass the body to `write` as it arrives, within the limits; return its length."""
     declared = response.headers.get("Content-Length", "")
@@ -303,6 +515,14 @@ def _read(response, write, *, url, max_bytes, deadline):
         received += len(chunk)
         if received > max_bytes:
             raise TooLarge(f"more than {max_bytes} bytes", url=url, limit=max_bytes)
+        sent = response.num_bytes_downloaded  # before decoding
+        if received > UNPACKED_FREELY and received > MAX_COMPRESSION_RATIO * sent:
+            raise TooCompressed(
+                f"{sent} bytes unpacked to more than {received}",
+                url=url,
+                limit=max_bytes,
+                ratio=MAX_COMPRESSION_RATIO,
+            )
         deadline.check()
         write(chunk)
     return received

@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and production is read from the env
 (or from a `.env` file beside manage.py). See "Configuration" in the README for the list.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -227,3 +228,31 @@ LOGGING = {
     # One line per HTTP request to arXiv or doi.org is noise in an import's output.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# Outbound fetches and uploads
+# core.http fetches only public http(s) addresses on these ports (feed imports by URL, arXiv,
+# DOI). Operators may trust more: hosts as "host", "host:port" or "host:*" (any port), and
+# networks (CIDR, on the allowed ports), e.g. an internal feed server.
+try:
+    OUTBOUND_ALLOWED_PORTS = env.list("OUTBOUND_ALLOWED_PORTS", cast=int, default=[80, 443])
+except ValueError as error:
+    raise ImproperlyConfigured(f"OUTBOUND_ALLOWED_PORTS must be port numbers: {error}") from None
+if not all(0 < port < 65536 for port in OUTBOUND_ALLOWED_PORTS):
+    raise ImproperlyConfigured(f"OUTBOUND_ALLOWED_PORTS: {OUTBOUND_ALLOWED_PORTS} are not ports.")
+OUTBOUND_ALLOWED_HOSTS = env.list("OUTBOUND_ALLOWED_HOSTS", default=[])
+OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"OUTBOUND_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8."
+        ) from None
+# The largest podcast feed imported, by URL (once decompressed) or uploaded.
+FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=64 * 1024 * 1024)
+# The largest .bib file `import_papers` reads.
+BIBTEX_MAX_BYTES = env.int("BIBTEX_MAX_BYTES", default=10 * 1024 * 1024)
+# A request body without files, and an uploaded file kept in memory (larger ones go to a
+# temporary file, up to FILE_UPLOAD_MAX_BYTES, then the rest is thrown away unread).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)

@@ -17,6 +17,12 @@ import pytest
 from core import http
 
 
+@pytest.fixture(autouse=True)
+def local_servers_allowed(settings):
+    """The test servers are on 127.0.0.1, which the site refuses to fetch unless told to."""
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1:*"]
+
+
 class Server:
     """An HTTP server on 127.0.0.1; `requests` lists (path, headers) as they came."""
 
@@ -356,8 +362,10 @@ def test_redirects_are_followed(server, client):
 
 def test_every_redirect_is_checked_like_the_first_address(server, client):
     server.routes["/"] = redirect("file:///etc/passwd")
-    with pytest.raises(http.Refused, match=r"file://\S*/etc/passwd is not an http or https"):
+    with pytest.raises(http.Refused) as raised:
         client.get(f"{server.url}/")
+    assert raised.value.target.startswith("file://")
+    assert raised.value.reason == http.REFUSED
     assert server.paths() == ["/"]
 
 

@@ -16,6 +16,14 @@ from tests.factories import ShowFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+
+@pytest.fixture(autouse=True)
+def local_servers_allowed(settings):
+    """The test servers are on 127.0.0.1, which the site refuses to fetch unless told to."""
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1:*"]
+
+
 IMPORT_URL = "/admin/episodes/episode/import-feed/"
 
 

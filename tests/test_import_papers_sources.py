@@ -29,6 +29,13 @@ from papers.sources.arxiv import ArxivSource, parse_feed
 from papers.sources.doi import DoiSource, parse_csl
 from tests.recorded_papers import fixture, recorded_sources
 
+
+@pytest.fixture(autouse=True)
+def local_servers_allowed(settings):
+    """The slow and closed servers are on 127.0.0.1, which is refused unless allowed."""
+    settings.OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1:*"]
+
+
 PRH_ABSTRACT_START = "We argue that representations in AI models, particularly deep networks"
 
 

@@ -2,7 +2,8 @@
 
 A URL is downloaded by core.http in pieces into a temporary file (on disk, never whole in
 memory), with a time limit on connecting, on each piece, and on the whole download, and a
-size limit; the importer then reads that file twice (once to check it, once to import), as
+size limit (FEED_MAX_BYTES, once decompressed), and only from public addresses (core.http's
+guard); the importer then reads that file twice (once to check it, once to import), as
 it does a file. Here is what those limits are for a feed, and what a failure says.
 """
 
@@ -10,13 +11,14 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
+
 from core import http
 from episodes.importers.rss import FeedError
 
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for each piece of the answer
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the connection, at most
 MAX_DOWNLOAD_SECONDS = 600.0  # for the whole download, however steadily it trickles in
-MAX_FEED_BYTES = 512 * 1024 * 1024
 
 
 def is_url(source):
@@ -63,7 +65,9 @@ def _fetch(url, spool, timeout):
     connect = min(CONNECT_TIMEOUT, timeout)
     try:
         with http.Client(timeout=timeout, connect_timeout=connect) as client:
-            client.download(url, spool, max_bytes=MAX_FEED_BYTES, max_seconds=MAX_DOWNLOAD_SECONDS)
+            client.download(
+                url, spool, max_bytes=settings.FEED_MAX_BYTES, max_seconds=MAX_DOWNLOAD_SECONDS
+            )
     except http.FetchError as error:
         raise FeedError(_failure_message(url, error)) from None
 
@@ -72,12 +76,14 @@ def _failure_message(url, error):
     """What a core.http.FetchError means for someone importing the feed at `url`."""
     match error:
         case http.Refused(target=target) if target != url:
-            return (
-                f"{url} redirects to {target}: only http:// and https:// addresses can be "
-                "imported."
-            )
+            return f"{url} redirects to {target}. {http.REFUSED}"
         case http.Refused():
-            return f"{url}: only http:// and https:// addresses can be imported."
+            return f"{url}: {http.REFUSED}"
+        case http.TooCompressed():
+            return (
+                f"{url} unpacks to more than {error.ratio} times its compressed size: that is "
+                "not a podcast feed."
+            )
         case http.BadStatus():
             return f"{url} answered {error.status_code} {error.reason_phrase}: check the address."
         case http.TooLarge():

@@ -33,6 +33,10 @@ def get(client, url, *, service, params=None, headers=None, retry_pause=1.0, sle
         raise SourceUnavailable(
             f"{service} did not answer within {error.seconds:g} s, try again in a minute."
         ) from error
+    except http.Refused as error:
+        raise BadResponse(
+            f"{service} sent us to an address we do not fetch. {http.REFUSED}"
+        ) from error
     except http.TooManyRedirects as error:
         raise BadResponse(
             f"{service} sent us round in circles (too many redirects); try again later."
