@@ -29,3 +29,10 @@ def unique_slug(model, text, *, max_length=200, exclude_pk=None):
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1
     return slug
+
+
+def size_text(size):
+    """A size in bytes for a message: "10 MB", "2.5 MB", "900 bytes"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size:,} bytes"

@@ -136,6 +136,35 @@ def test_a_file_that_is_not_text_writes_nothing(tmp_path, no_network):
 
 
 @pytest.mark.django_db
+def test_a_file_at_the_size_limit_is_read(tmp_path, no_network, settings):
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(REFS.read_bytes())
+    settings.BIBTEX_MAX_BYTES = bib.stat().st_size
+    _, _, error = run(str(bib))
+    assert "larger than" not in str(error)
+    assert Paper.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, no_network, settings):
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes(REFS.read_bytes())
+    settings.BIBTEX_MAX_BYTES = bib.stat().st_size - 1
+    _, _, error = run(str(bib))
+    assert str(error) == (
+        f"{bib} is larger than {bib.stat().st_size - 1:,} bytes, the most import_papers reads "
+        "(BIBTEX_MAX_BYTES): split it into smaller files. Nothing was imported."
+    )
+    assert not Paper.objects.exists()
+
+
+def test_the_default_size_limit_is_ten_megabytes():
+    from ibsite import settings as site_settings
+
+    assert site_settings.BIBTEX_MAX_BYTES == 10 * 1024 * 1024
+
+
+@pytest.mark.django_db
 def test_a_missing_file_is_named(tmp_path, no_network):
     _, _, error = run(str(tmp_path / "nope.bib"))
     assert str(error) == f"There is no file {tmp_path / 'nope.bib'}. Check the path."

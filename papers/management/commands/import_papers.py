@@ -3,10 +3,12 @@
 import contextlib
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from core.batching import batch
+from core.text import size_text
 from papers import sources
 from papers.importers import (
     CREATED,
@@ -130,8 +132,16 @@ class Command(BaseCommand):
 
     def read_file(self, path):
         """(label, PaperMetadata or the reason it cannot be read) for each entry of a file."""
+        limit = settings.BIBTEX_MAX_BYTES
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            with path.open("rb") as file:
+                data = file.read(limit + 1)  # never more: a huge file is not read whole
+            if len(data) > limit:
+                raise CommandError(
+                    f"{path} is larger than {size_text(limit)}, the most import_papers reads "
+                    "(BIBTEX_MAX_BYTES): split it into smaller files. Nothing was imported."
+                )
+            text = data.decode("utf-8-sig")
         except FileNotFoundError:
             raise CommandError(f"There is no file {path}. Check the path.") from None
         except IsADirectoryError:
