@@ -256,3 +256,10 @@ BIBTEX_MAX_BYTES = env.int("BIBTEX_MAX_BYTES", default=10 * 1024 * 1024)
 # temporary file, up to FILE_UPLOAD_MAX_BYTES, then the rest is thrown away unread).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Every uploaded file: past this size the rest is dropped as it arrives (core.uploads).
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=64 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

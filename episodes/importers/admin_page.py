@@ -6,10 +6,12 @@ needs the permission to add episodes. `EpisodeAdmin` puts it at
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.template.response import TemplateResponse
 
+from core.text import size_text
 from episodes.importers.feed import import_feed
 from episodes.importers.rss import FeedError
 from episodes.models import Show
@@ -44,6 +46,16 @@ class ImportFeedForm(forms.Form):
         label_suffix="",
         required=False,
     )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        limit = settings.FEED_MAX_BYTES
+        if file and file.size > limit:
+            raise ValidationError(
+                f"This file is {size_text(file.size)}, larger than {size_text(limit)}: too "
+                "large for a podcast feed."
+            )
+        return file
 
     def clean(self):
         cleaned = super().clean()
