@@ -187,9 +187,13 @@ def _host_entry(entry):
     if any_port:
         text = text[:-2]
     url = httpx.URL(f"http://{text}")
-    if any_port:
-        return url.host, ANY_PORT
-    return url.host, url.port
+    host = _host_name(url)
+    return (host, ANY_PORT) if any_port else (host, url.port)
+
+
+def _host_name(url):
+    """The host of `url` as httpcore connects to it: ASCII (IDNA), lower case, no final dot."""
+    return url.raw_host.decode("ascii").lower().rstrip(".")
 
 
 class Guard:
@@ -241,7 +245,7 @@ class Guard:
         if url.scheme not in DEFAULT_PORTS or not url.host:
             return False
         port = url.port or DEFAULT_PORTS[url.scheme]
-        if self.trusts_host(url.host, port):
+        if self.trusts_host(_host_name(url), port):
             return True
         if port not in self.ports:
             return False
@@ -298,8 +302,12 @@ class _GuardedTransport(httpx.HTTPTransport):
 
     def __init__(self, guard):
         super().__init__(trust_env=False)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
             network_backend=_GuardedBackend(guard),
         )
 
