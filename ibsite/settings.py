@@ -227,3 +227,40 @@ LOGGING = {
     # One line per HTTP request to arXiv or doi.org is noise in an import's output.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+
+# Shared cache, health, sign-in and headers
+
+# The cache every worker shares: the API's throttle counts there, feeds are kept there.
+# REDIS_URL=redis://host:6379/0 in production; local memory (one process) when unset.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL={REDIS_URL!r} is not a redis://, rediss:// or unix:// URL."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down must not hang a request: fail within a second or two.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def env_count(name, default):
+    """A whole number >= 0; anything else is an error."""
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={value} must be 0 or more.")
+    return value
+
+
+# How many proxies of ours stand in front of the site, each appending the address it saw to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored (the client
+# writes it). core.net.client_ip, the API's throttle and the sign-in lockout all use it.
+NUM_PROXIES = env_count("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
