@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taggit",
+    "axes",
     "core",
     "api",
     "feeds",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "core.middleware.batch_deferred_work",
 ]
 
@@ -264,3 +266,27 @@ def env_count(name, default):
 # writes it). core.net.client_ip, the API's throttle and the sign-in lockout all use it.
 NUM_PROXIES = env_count("NUM_PROXIES", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# Sign-in: django-axes locks out an account, and separately an address, after
+# AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES. Attempts are stored in the database,
+# which every worker shares; unknown usernames are counted (and answered) like real ones.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_count("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env_count("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts them
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.auth.locked_out"
+# Failures while locked out do not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Argon2 first: new and re-hashed passwords use it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
