@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.health_checks",  # first: no host check, redirect or session for probes
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,6 +267,19 @@ def env_count(name, default):
 # writes it). core.net.client_ip, the API's throttle and the sign-in lockout all use it.
 NUM_PROXIES = env_count("NUM_PROXIES", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# Database faults: give up connecting after DB_CONNECT_TIMEOUT seconds and stop a query after
+# DB_STATEMENT_TIMEOUT milliseconds, so a database that hangs does not hang every worker.
+DB_CONNECT_TIMEOUT = env_count("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env_count("DB_STATEMENT_TIMEOUT", default=30_000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT}".strip()
+    )
+# Seconds a client is told to wait (Retry-After) when a dependency is down.
+RETRY_AFTER = env_count("RETRY_AFTER", default=30)
 
 # Sign-in: django-axes locks out an account, and separately an address, after
 # AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES. Attempts are stored in the database,
