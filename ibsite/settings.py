@@ -270,6 +270,13 @@ def env_count(name, default):
 NUM_PROXIES = env_count("NUM_PROXIES", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
+# The browsable API (HTML forms over the API) is for development; JSON only in production.
+API_BROWSABLE = env_bool("API_BROWSABLE", default=DEBUG)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+]
+
 # Database faults: give up connecting after DB_CONNECT_TIMEOUT seconds and stop a query after
 # DB_STATEMENT_TIMEOUT milliseconds, so a database that hangs does not hang every worker.
 DB_CONNECT_TIMEOUT = env_count("DB_CONNECT_TIMEOUT", default=5)

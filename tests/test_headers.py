@@ -24,3 +24,11 @@ def test_the_permissions_policy_turns_off_what_the_site_never_uses(client, db):
         assert features[feature] == "()"
     assert features["autoplay"] == "(self)"
 
+
+def test_the_api_answers_browsers_in_json_when_not_browsable(client, db, settings):
+    assert "rest_framework.renderers.BrowsableAPIRenderer" not in str(
+        settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]
+    )
+    response = client.get(f"{API}/episodes/", HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
