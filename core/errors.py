@@ -3,21 +3,23 @@
 Django calls `server_error` (ibsite.urls' handler500) for any exception a view or a
 middleware let through, while the exception is still being handled. When the database
 refuses or drops connections (OperationalError, InterfaceError: connection refused, timed
-out, a statement cancelled by statement_timeout), the visitor is told to come back:
-503 with Retry-After, rather than a 500 that says the site is broken. Under /api/ the
-answer is JSON, like every other API error; elsewhere a small page of the site's own,
-rendered without the database.
+out, a statement cancelled by statement_timeout), or the shared cache (Redis) is out of
+reach, the visitor is told to come back: 503 with Retry-After, rather than a 500 that says
+the site is broken. Under /api/ the answer is JSON, like every other API error; elsewhere a
+small page of the site's own, rendered without the database.
 """
 
 import sys
 
+import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
-UNAVAILABLE = (OperationalError, InterfaceError)
+# The database, or the shared cache (Redis: the API's throttle, feeds), out of reach.
+UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 def is_api(request):

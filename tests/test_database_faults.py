@@ -135,3 +135,18 @@ def test_postgresql_queries_have_a_statement_timeout(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def test_the_shared_cache_down_is_a_503_too(db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{servers.free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    client = Client(raise_request_exception=False)
+    response = client.get(API_PAGE)  # the anonymous throttle counts in the cache
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json()["detail"].startswith("The service is unavailable")
