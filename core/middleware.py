@@ -38,3 +38,22 @@ def batch_deferred_work(get_response):
             return get_response(request)
 
     return middleware
+
+
+def permissions_policy(get_response):
+    """Permissions-Policy from settings.PERMISSIONS_POLICY: {"camera": [], "autoplay": ["self"]}.
+
+    An empty list turns a feature off for the page and anything it embeds.
+    """
+    header = ", ".join(
+        f"{feature}=({' '.join(allowed)})"
+        for feature, allowed in settings.PERMISSIONS_POLICY.items()
+    )
+
+    def middleware(request):
+        response = get_response(request)
+        if header and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = header
+        return response
+
+    return middleware

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taggit",
+    "axes",
     "core",
     "api",
     "feeds",
@@ -83,7 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.health_checks",  # first: no host check, redirect or session for probes
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "core.middleware.batch_deferred_work",
 ]
 
@@ -263,3 +268,122 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+
+# Shared cache, health, sign-in and headers
+
+# The cache every worker shares: the API's throttle counts there, feeds are kept there.
+# REDIS_URL=redis://host:6379/0 in production; local memory (one process) when unset.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL={REDIS_URL!r} is not a redis://, rediss:// or unix:// URL."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down must not hang a request: fail within a second or two.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def env_count(name, default):
+    """A whole number >= 0; anything else is an error."""
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={value} must be 0 or more.")
+    return value
+
+
+# How many proxies of ours stand in front of the site, each appending the address it saw to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored (the client
+# writes it). core.net.client_ip, the API's throttle and the sign-in lockout all use it.
+NUM_PROXIES = env_count("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# The browsable API (HTML forms over the API) is for development; JSON only in production.
+API_BROWSABLE = env_bool("API_BROWSABLE", default=DEBUG)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "rest_framework.renderers.JSONRenderer",
+    *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+]
+
+# Database faults: give up connecting after DB_CONNECT_TIMEOUT seconds and stop a query after
+# DB_STATEMENT_TIMEOUT milliseconds, so a database that hangs does not hang every worker.
+DB_CONNECT_TIMEOUT = env_count("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env_count("DB_STATEMENT_TIMEOUT", default=30_000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = DB_CONNECT_TIMEOUT
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT}".strip()
+    )
+# Seconds a client is told to wait (Retry-After) when a dependency is down.
+RETRY_AFTER = env_count("RETRY_AFTER", default=30)
+
+# Sign-in: django-axes locks out an account, and separately an address, after
+# AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES. Attempts are stored in the database,
+# which every worker shares; unknown usernames are counted (and answered) like real ones.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_count("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env_count("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts them
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.auth.locked_out"
+# Failures while locked out do not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Argon2 first: new and re-hashed passwords use it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Content-Security-Policy (django-csp 4): every script, style, font and image from the site.
+# No inline scripts; inline styles are allowed for Swagger UI and Redoc, which set them.
+# CSP_MEDIA_SOURCES adds the hosts the episodes' audio is served from, if not the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'", *env.list("CSP_MEDIA_SOURCES", default=[])],
+        "worker-src": ["'self'", "blob:"],  # Redoc's search runs in a worker
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Features the site never uses, off for it and anything it embeds; the player needs
+# autoplay (resuming at ?t=), fullscreen and picture-in-picture at most.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "display-capture": [],
+    "browsing-topics": [],
+    "autoplay": ["self"],
+    "fullscreen": ["self"],
+    "picture-in-picture": ["self"],
+}

@@ -24,5 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# 503 with Retry-After when the database is down, JSON under /api/ (core.errors).
+handler500 = "core.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

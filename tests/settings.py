@@ -11,3 +11,5 @@ from ibsite.settings import *  # noqa: F403
 # Hashing passwords slowly is the point in production and a waste of minutes in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# The cache is the real settings' own: Redis when REDIS_URL is set (CI sets it, use a database
+# of your own, e.g. redis://127.0.0.1:6379/5: each test empties it), local memory otherwise.

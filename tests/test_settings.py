@@ -76,3 +76,49 @@ def test_static_files_are_served_hashed_and_compressed(client):
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
+
+
+def setting(name, env):
+    result = manage(
+        "shell", "-c", f"from django.conf import settings; print(settings.{name})", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_hashes_passwords_with_argon2_first():
+    assert setting("PASSWORD_HASHERS[0]", PRODUCTION_ENV).endswith("Argon2PasswordHasher")
+
+
+def test_the_cache_is_redis_when_redis_url_is_set_and_local_memory_otherwise():
+    backend = 'CACHES["default"]["BACKEND"]'
+    assert setting(backend, PRODUCTION_ENV).endswith("LocMemCache")
+    with_redis = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/5"}
+    assert setting(backend, with_redis).endswith("RedisCache")
+
+
+def test_a_malformed_redis_url_fails_loudly():
+    result = manage("check", env={**PRODUCTION_ENV, "REDIS_URL": "127.0.0.1:6379"})
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_a_negative_number_of_proxies_fails_loudly():
+    result = manage("check", env={**PRODUCTION_ENV, "NUM_PROXIES": "-1"})
+    assert result.returncode != 0
+    assert "NUM_PROXIES" in result.stderr
+
+
+def test_the_browsable_api_is_off_in_production_and_on_when_debugging():
+    renderers = 'REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]'
+    assert "BrowsableAPIRenderer" not in setting(renderers, PRODUCTION_ENV)
+    assert "BrowsableAPIRenderer" in setting(renderers, {"DEBUG": "1"})
+    assert "BrowsableAPIRenderer" in setting(renderers, {**PRODUCTION_ENV, "API_BROWSABLE": "1"})
+
+
+def test_postgresql_connections_time_out():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u@db.example:5432/ib"}
+    options = setting('DATABASES["default"]["OPTIONS"]', env)
+    assert "'connect_timeout': 5" in options
+    assert "-c statement_timeout=30000" in options
+    assert "-c jit=off" in options
