@@ -341,6 +341,8 @@ AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "core.auth.locked_out"
 # Failures while locked out do not push the end of the lockout further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Its start-up banner would end up in the output of every management command.
+AXES_VERBOSE = False
 
 # Argon2 first: new and re-hashed passwords use it; older hashes still verify.
 PASSWORD_HASHERS = [
