@@ -52,7 +52,7 @@ def import_feed_job(job, progress):
     except FeedUnavailable:
         raise
     except FeedError as error:
-        raise JobError(f"{error} Nothing was imported.") from None
+        raise JobError(str(error)) from None
     progress(len(report.items), report.total, report.summary())
     summary, errors = report_lines(report)
     link = "" if report.dry_run else reverse("admin:episodes_episode_changelist")

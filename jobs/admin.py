@@ -62,7 +62,7 @@ class JobAdmin(admin.ModelAdmin):
         return [path("<int:pk>/retry/", view, name="jobs_job_retry"), *super().get_urls()]
 
     def retry_view(self, request, pk):
-        return _retry(self, request, pk)
+        return _retry(request, self, pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self.get_object(request, object_id)
@@ -91,7 +91,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @require_POST
-def _retry(model_admin, request, pk):
+def _retry(request, model_admin, pk):
     job = get_object_or_404(Job, pk=pk)
     if not model_admin.has_change_permission(request, job):
         raise PermissionDenied

@@ -127,7 +127,7 @@ def test_a_file_that_is_not_a_feed_is_refused_with_the_reason(editor_client):
     assert response.status_code == 200
     assert "Feed import: failed" in response.text
     assert "It is a web page (HTML), not a podcast feed." in response.text
-    assert "Nothing was imported." in response.text
+    assert "Nothing was saved." in response.text
     assert not Show.objects.exists()
 
 
