@@ -78,16 +78,33 @@ class AddByIdForm(forms.Form):
     identifier = forms.CharField(
         label="arXiv id or DOI",
         max_length=300,
+        required=False,
         help_text="Like 2405.07987 or 10.1038/nature14539; links to arxiv.org or doi.org "
         "work too. The paper and its authors are looked up on arXiv or doi.org.",
         widget=forms.TextInput(attrs={"autofocus": True, "size": 40}),
     )
 
+    file = forms.FileField(
+        label="or a BibTeX file",
+        required=False,
+        help_text="Every entry is imported; one that can't be is skipped with the reason.",
+    )
+
     def clean_identifier(self):
+        if not self.cleaned_data["identifier"].strip():
+            return None
         try:
             return sources.parse_identifier(self.cleaned_data["identifier"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("identifier")) == bool(cleaned.get("file")):
+            raise forms.ValidationError(
+                "Give an arXiv id or DOI, or a BibTeX file (one of the two)."
+            )
+        return cleaned
 
 
 @admin.register(Paper)
@@ -143,10 +160,12 @@ class PaperAdmin(admin.ModelAdmin):
         page shows how it went and links to the paper."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = AddByIdForm(request.POST or None)
+        form = AddByIdForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            job = queue_paper_import(user=request.user, identifiers=[identifier])
+            identifier, file = form.cleaned_data["identifier"], form.cleaned_data["file"]
+            job = queue_paper_import(
+                user=request.user, identifiers=[identifier] if identifier else [], file=file
+            )
             return redirect(job.get_absolute_url())
         context = {
             **self.admin_site.each_context(request),

@@ -31,6 +31,7 @@ def queue_paper_import(*, user=None, identifiers=(), file=None):
         user=user,
         file=file,
         identifiers=[{"kind": i.kind, "value": i.value} for i in identifiers],
+        file_name=file.name if file is not None else None,
     )
 
 

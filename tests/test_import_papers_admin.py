@@ -2,6 +2,8 @@
 (papers/jobs.py), whose page says what happened and links to the paper. The tests have no
 broker, so the job runs in-process when the request's transaction commits."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Permission
@@ -175,3 +177,27 @@ def test_the_form_needs_the_csrf_token(editor, recorded):
     response = client.post(URL, {"identifier": "2405.07987"})
     assert response.status_code == 403
     assert not Paper.objects.exists()
+
+
+def test_an_editor_imports_a_bibtex_file(editor_client, recorded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refs = (Path(__file__).parent / "fixtures" / "papers" / "refs.bib").read_bytes()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = editor_client.post(URL, {"file": SimpleUploadedFile("refs.bib", refs)})
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
+    assert job.summary.splitlines()[0] == "4 created, 0 updated, 0 unchanged, 3 skipped."
+    assert "refs.bib: notitle (line 33): skipped: it has no title." in job.errors
+    assert Paper.objects.count() == 4
+    assert (job.done, job.total) == (7, 7)
+    assert recorded == []
+
+
+def test_it_needs_an_id_or_a_file(editor_client, recorded):
+    response = editor_client.post(URL, {"identifier": ""})
+    assert response.status_code == 200
+    assert "Give an arXiv id or DOI, or a BibTeX file (one of the two)." in response.text
+    assert not Job.objects.exists()

@@ -167,7 +167,10 @@ def test_the_paper_page_only_queues_the_lookup(editor_client, broker):
         )
     job = Job.objects.get()
     assert response["Location"] == job.get_absolute_url()
-    assert job.params == {"identifiers": [{"kind": "arxiv", "value": "2405.07987"}]}
+    assert job.params == {
+        "identifiers": [{"kind": "arxiv", "value": "2405.07987"}],
+        "file_name": None,
+    }
     assert len(broker) == 1
 
 
