@@ -298,3 +298,11 @@ def test_beat_queues_an_import_for_each_show_with_an_import_url(broker):
     assert queue_show_syncs() == []  # not twice while one waits
     assert len(broker) == 1
     assert app.conf.beat_schedule["sync-show-feeds"]["task"] == "episodes.sync_show_feeds"
+
+
+def test_editors_find_a_job_by_its_input(editor_client):
+    Job.objects.create(kind=IMPORT_FEED, params={"url": "https://feeds.example.com/ib.xml"})
+    Job.objects.create(kind=IMPORT_FEED, params={"url": "https://other.example.org/x.xml"})
+    response = editor_client.get("/admin/jobs/job/", {"q": "feeds.example.com"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
