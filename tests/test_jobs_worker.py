@@ -64,13 +64,19 @@ def worker(transactional_db):
         task_always_eager=False,
         task_default_queue=queue,
     )
-    app._pool = None  # connections to the new broker
+    fresh_connections()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as w:
             yield w
     finally:
         app.conf.update(saved)
-        app._pool = None
+        fresh_connections()
+
+
+def fresh_connections():
+    """Forget the app's broker connections and queues, made with the settings of before."""
+    app._pool = None
+    app.__dict__.pop("amqp", None)  # its queues, router and producer pool
 
 
 def wait_for(job, seconds=30):
