@@ -50,7 +50,8 @@ def check_queue():
 def checks():
     """The dependencies to check, by name."""
     found = {"database": check_database, "cache": check_cache}
-    if getattr(settings, "CELERY_BROKER_URL", ""):
+    # Without a broker of its own (CELERY_TASK_ALWAYS_EAGER), jobs run in-process: no queue.
+    if getattr(settings, "CELERY_BROKER_URL", "") and not settings.CELERY_TASK_ALWAYS_EAGER:
         found["queue"] = check_queue
     return found
 

@@ -38,6 +38,7 @@ class ShowAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Importing", {"fields": ["import_url"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

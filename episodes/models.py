@@ -76,6 +76,12 @@ class Show(models.Model):
     funding_text = models.CharField(
         max_length=128, blank=True, help_text='The funding link\'s text, like "Support the show".'
     )
+    import_url = WebURLField(
+        "import feed URL",
+        blank=True,
+        help_text="The show's feed at its podcast host. When set, it is imported again on a "
+        "schedule (a background job), bringing in new episodes and changes.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ShowQuerySet.as_manager()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "core",
+    "jobs",
     "api",
     "feeds",
     "people",
@@ -388,4 +389,30 @@ PERMISSIONS_POLICY = {
     "autoplay": ["self"],
     "fullscreen": ["self"],
     "picture-in-picture": ["self"],
+}
+
+
+# Background jobs: Celery with Redis as the broker (ibsite/celery.py, jobs/). Without
+# CELERY_BROKER_URL (`make run`, the tests) a job runs in-process when it is queued.
+_broker = env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = _broker or "memory://"
+# Where a running job's progress is kept for its admin page; the broker's Redis by default.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_broker) or None
+CELERY_TASK_ALWAYS_EAGER = not _broker
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+# One task at a time per worker process: a long import doesn't hold others back.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a message a killed worker never acknowledged comes back after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
+CELERY_TIMEZONE = TIME_ZONE
+# How often (seconds) celery beat re-imports the feed of each show that has an import URL.
+FEED_SYNC_INTERVAL = env.int("FEED_SYNC_INTERVAL", default=60 * 60)
+CELERY_BEAT_SCHEDULE = {
+    "sync-show-feeds": {"task": "episodes.sync_show_feeds", "schedule": FEED_SYNC_INTERVAL},
 }

@@ -1,13 +1,13 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
 from papers import sources
-from papers.importers import CREATED, UNCHANGED, ImportProblem, import_paper
+from papers.jobs import queue_paper_import
 from papers.models import Authorship, Citation, Paper
 from papers.services import check_authors
 
@@ -78,16 +78,33 @@ class AddByIdForm(forms.Form):
     identifier = forms.CharField(
         label="arXiv id or DOI",
         max_length=300,
+        required=False,
         help_text="Like 2405.07987 or 10.1038/nature14539; links to arxiv.org or doi.org "
         "work too. The paper and its authors are looked up on arXiv or doi.org.",
         widget=forms.TextInput(attrs={"autofocus": True, "size": 40}),
     )
 
+    file = forms.FileField(
+        label="or a BibTeX file",
+        required=False,
+        help_text="Every entry is imported; one that can't be is skipped with the reason.",
+    )
+
     def clean_identifier(self):
+        if not self.cleaned_data["identifier"].strip():
+            return None
         try:
             return sources.parse_identifier(self.cleaned_data["identifier"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("identifier")) == bool(cleaned.get("file")):
+            raise forms.ValidationError(
+                "Give an arXiv id or DOI, or a BibTeX file (one of the two)."
+            )
+        return cleaned
 
 
 @admin.register(Paper)
@@ -139,22 +156,17 @@ class PaperAdmin(admin.ModelAdmin):
         return [path("add-by-id/", view, name=name), *super().get_urls()]
 
     def add_by_id_view(self, request):
-        """A form for an arXiv id or DOI; the paper is looked up, imported, and opened."""
+        """A form for an arXiv id or DOI; the lookup and import are queued as a job, whose
+        page shows how it went and links to the paper."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = AddByIdForm(request.POST or None)
+        form = AddByIdForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            try:
-                with sources.open_sources() as found:
-                    metadata = found.fetch(identifier)
-                result = import_paper(metadata)
-            except sources.SourceError as error:
-                form.add_error("identifier", str(error))
-            except ImportProblem as error:
-                form.add_error("identifier", f"This paper cannot be added: {error}")
-            else:
-                return self._added(request, identifier, result)
+            identifier, file = form.cleaned_data["identifier"], form.cleaned_data["file"]
+            job = queue_paper_import(
+                user=request.user, identifiers=[identifier] if identifier else [], file=file
+            )
+            return redirect(job.get_absolute_url())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -163,32 +175,3 @@ class PaperAdmin(admin.ModelAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/papers/paper/add_by_id.html", context)
-
-    def _added(self, request, identifier, result):
-        paper = result.paper
-        people = ""
-        if result.new_people:
-            people = f", {len(result.new_people)} of them new"
-        if result.status == CREATED:
-            self.log_addition(request, paper, [{"added": {}}])
-            messages.success(
-                request,
-                f"Added \u201c{paper.title}\u201d from {identifier}, with {result.authors} "
-                f"author{'s' if result.authors != 1 else ''}{people}. Check it, add a summary "
-                "and topics.",
-            )
-        elif result.status == UNCHANGED:
-            messages.info(
-                request, f"\u201c{paper.title}\u201d was already here; {identifier} adds nothing."
-            )
-        else:
-            filled = [Paper._meta.get_field(name).verbose_name for name in result.filled]
-            if result.authors:
-                filled.append(f"{result.authors} authors{people}")
-            self.log_change(request, paper, [{"changed": {"fields": filled}}])
-            messages.success(
-                request,
-                f"\u201c{paper.title}\u201d was already here; filled in from {identifier}: "
-                f"{', '.join(filled)}.",
-            )
-        return redirect(reverse("admin:papers_paper_change", args=[paper.pk]))

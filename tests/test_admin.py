@@ -54,7 +54,9 @@ def content(db):
 def test_the_editors_group_is_created_by_migrations(db):
     group = Group.objects.get(name=EDITORS_GROUP)
     apps = set(group.permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"episodes", "people", "papers", "posts", "taggit"}
+    assert apps == {"episodes", "jobs", "people", "papers", "posts", "taggit"}
+    jobs = group.permissions.filter(content_type__app_label="jobs")
+    assert set(jobs.values_list("codename", flat=True)) == {"view_job", "change_job"}
 
 
 def test_editors_cannot_manage_users(db):

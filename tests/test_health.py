@@ -46,6 +46,7 @@ def test_readyz_is_503_naming_the_cache_when_it_is_down(client, db, settings):
 
 def test_readyz_checks_the_queue_when_a_broker_is_configured(client, db, settings):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["queue"] == "error"
@@ -71,3 +72,12 @@ def closed_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_readyz_has_no_queue_when_jobs_run_in_process(client, db, settings):
+    """`make run`: no broker of its own (the in-memory one Celery is given), jobs in-process."""
+    settings.CELERY_BROKER_URL = "memory://"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert set(response.json()["checks"]) == {"database", "cache"}

@@ -1,11 +1,16 @@
-"""The admin's "Add paper by arXiv id or DOI" page (papers/admin.py)."""
+"""The admin's "Add paper by arXiv id or DOI" page (papers/admin.py): it queues a job
+(papers/jobs.py), whose page says what happened and links to the paper. The tests have no
+broker, so the job runs in-process when the request's transaction commits."""
+
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
+from django.test import TestCase
 from django.urls import reverse
 
+from jobs.models import Job
 from papers import sources
 from papers.models import Paper
 from tests.factories import PaperFactory, PersonFactory, UserFactory
@@ -22,8 +27,14 @@ def recorded(monkeypatch):
     return requests
 
 
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
+def add(client, identifier):
+    """Post the form and run the queued job as the commit would; the Job, reloaded."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(URL, {"identifier": identifier})
+    assert response.status_code == 302
+    job = Job.objects.latest()
+    assert response["Location"] == f"/admin/jobs/job/{job.pk}/change/"
+    return job
 
 
 def test_the_page_has_its_own_address(db):
@@ -45,10 +56,10 @@ def test_the_page_is_a_form_with_csrf_protection(editor_client):
 
 def test_an_editor_adds_a_paper_by_arxiv_id(editor_client, recorded):
     isola = PersonFactory(name="Phillip Isola")
-    response = editor_client.post(URL, {"identifier": "https://arxiv.org/abs/2405.07987"})
+    job = add(editor_client, "https://arxiv.org/abs/2405.07987")
     paper = Paper.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/papers/paper/{paper.pk}/change/"
+    assert job.state == Job.State.SUCCEEDED
+    assert job.link == f"/admin/papers/paper/{paper.pk}/change/"
     assert paper.title == "The Platonic Representation Hypothesis"
     assert paper.arxiv_id == "2405.07987"
     assert [a.name for a in paper.ordered_authors()] == [
@@ -58,49 +69,48 @@ def test_an_editor_adds_a_paper_by_arxiv_id(editor_client, recorded):
         "Phillip Isola",
     ]
     assert paper.ordered_authors()[3] == isola
-    assert messages_of(response) == [
+    assert job.summary == (
         "Added \u201cThe Platonic Representation Hypothesis\u201d from arXiv 2405.07987, with 4 "
         "authors, 3 of them new. Check it, add a summary and topics."
-    ]
+    )
+    page = Page(editor_client.get(job.get_absolute_url()))
+    assert "Added \u201cThe Platonic Representation Hypothesis\u201d" in page.response.text
+    assert page.links(job.link) == ["Open it"]
     (entry,) = LogEntry.objects.all()
     assert (entry.action_flag, entry.object_id) == (ADDITION, str(paper.pk))
     assert [r.url.host for r in recorded] == ["export.arxiv.org"]
 
 
 def test_an_editor_adds_a_paper_by_doi(editor_client, recorded):
-    response = editor_client.post(URL, {"identifier": "10.1038/nature14539"})
-    assert response.status_code == 302
+    add(editor_client, "10.1038/nature14539")
     assert Paper.objects.get().venue == "Nature"
 
 
 def test_a_paper_already_here_is_completed_and_opened(editor_client, recorded):
     paper = PaperFactory(title="PRH", arxiv_id="2405.07987")
-    response = editor_client.post(URL, {"identifier": "2405.07987"})
-    assert response["Location"] == f"/admin/papers/paper/{paper.pk}/change/"
-    assert messages_of(response) == [
+    job = add(editor_client, "2405.07987")
+    assert job.link == f"/admin/papers/paper/{paper.pk}/change/"
+    assert job.summary == (
         "\u201cPRH\u201d was already here; filled in from arXiv 2405.07987: published on, "
         "abstract, 4 authors, 4 of them new."
-    ]
+    )
     assert LogEntry.objects.get().action_flag == CHANGE
-    editor_client.get(response["Location"])  # shows, and so clears, the message
-    response = editor_client.post(URL, {"identifier": "2405.07987"})
-    assert messages_of(response) == [
-        "\u201cPRH\u201d was already here; arXiv 2405.07987 adds nothing."
-    ]
+    job = add(editor_client, "2405.07987")
+    assert job.summary == "\u201cPRH\u201d was already here; arXiv 2405.07987 adds nothing."
 
 
 def form_errors(response):
     return Page(response).text_of("ul", class_="errorlist")
 
 
-def test_a_failure_keeps_what_was_typed_and_says_why(editor_client, recorded):
-    response = editor_client.post(URL, {"identifier": "2405.99999"})
-    assert response.status_code == 200
-    page = Page(response)
-    assert page.all("input", name="identifier")[0]["value"] == "2405.99999"
-    assert form_errors(response) == [
-        "arXiv has no paper 2405.99999. Check the id (like 2405.07987)."
-    ]
+def test_a_failure_says_why_on_the_jobs_page(editor_client, recorded):
+    job = add(editor_client, "2405.99999")
+    assert job.state == Job.State.FAILED
+    assert job.errors == (
+        "arXiv has no paper 2405.99999. Check the id (like 2405.07987). Nothing was saved."
+    )
+    response = editor_client.get(job.get_absolute_url())
+    assert "arXiv has no paper 2405.99999." in response.text
     assert not Paper.objects.exists()
 
 
@@ -126,17 +136,16 @@ def test_a_service_that_does_not_answer_in_time_is_reported(editor_client, monke
             pass
 
     monkeypatch.setattr(sources, "open_sources", lambda **kwargs: Slow())
-    response = editor_client.post(URL, {"identifier": "2405.07987"})
-    assert form_errors(response) == ["arXiv did not answer within 10 s, try again."]
-    assert Page(response).all("input", name="identifier")[0]["value"] == "2405.07987"
+    job = add(editor_client, "2405.07987")
+    assert job.state == Job.State.FAILED
+    assert job.errors.startswith("arXiv did not answer within 10 s, try again. (tried once)")
 
 
 def test_metadata_the_site_cannot_take_is_reported(editor_client, recorded):
     PaperFactory(title="One", arxiv_id="2405.07987")
     PaperFactory(title="Two", doi="10.48550/arXiv.2405.07987")
-    response = editor_client.post(URL, {"identifier": "10.48550/arXiv.2405.07987"})
-    (error,) = form_errors(response)
-    assert error.startswith("This paper cannot be added: its arXiv id 2405.07987 is on")
+    job = add(editor_client, "10.48550/arXiv.2405.07987")
+    assert job.errors.startswith("This paper cannot be added: its arXiv id 2405.07987 is on")
     assert Paper.objects.count() == 2
 
 
@@ -168,3 +177,27 @@ def test_the_form_needs_the_csrf_token(editor, recorded):
     response = client.post(URL, {"identifier": "2405.07987"})
     assert response.status_code == 403
     assert not Paper.objects.exists()
+
+
+def test_an_editor_imports_a_bibtex_file(editor_client, recorded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refs = (Path(__file__).parent / "fixtures" / "papers" / "refs.bib").read_bytes()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = editor_client.post(URL, {"file": SimpleUploadedFile("refs.bib", refs)})
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
+    assert job.summary.splitlines()[0] == "4 created, 0 updated, 0 unchanged, 3 skipped."
+    assert "refs.bib: notitle (line 33): skipped: it has no title." in job.errors
+    assert Paper.objects.count() == 4
+    assert (job.done, job.total) == (7, 7)
+    assert recorded == []
+
+
+def test_it_needs_an_id_or_a_file(editor_client, recorded):
+    response = editor_client.post(URL, {"identifier": ""})
+    assert response.status_code == 200
+    assert "Give an arXiv id or DOI, or a BibTeX file (one of the two)." in response.text
+    assert not Job.objects.exists()

@@ -1,19 +1,21 @@
-"""The admin's "Import a podcast feed" page: a URL or an uploaded file, then the summary.
+"""The admin's "Import a podcast feed" page: a URL or an uploaded file, queued as a job.
 
-It runs `episodes.importers.feed.import_feed`, the code behind `manage.py import_feed`, and
-needs the permission to add episodes. `EpisodeAdmin` puts it at
-/admin/episodes/episode/import-feed/ and links to it from the episode list.
+The page only queues the import (`episodes.jobs`) and sends the editor to the job's page,
+which shows its progress and then the summary: the import itself, the code behind
+`manage.py import_feed`, runs in the worker. It needs the permission to add episodes.
+`EpisodeAdmin` puts it at /admin/episodes/episode/import-feed/ and links to it from the
+episode list.
 """
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from core.text import size_text
-from episodes.importers.feed import import_feed
-from episodes.importers.rss import FeedError
+from episodes.jobs import queue_feed_import
 from episodes.models import Show
 
 PERMISSION = "episodes.add_episode"
@@ -69,17 +71,18 @@ class ImportFeedForm(forms.Form):
 def import_feed_view(model_admin, request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    report = None
     if request.method == "POST":
         form = ImportFeedForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                report = import_feed(
-                    data["url"] or data["file"], show=data["show"], dry_run=data["dry_run"]
-                )
-            except FeedError as error:
-                form.add_error(None, f"{error} Nothing was imported.")
+            job = queue_feed_import(
+                user=request.user,
+                url=data["url"],
+                file=data["file"],
+                show=data["show"],
+                dry_run=data["dry_run"],
+            )
+            return redirect(job.get_absolute_url())
     else:
         form = ImportFeedForm()
     context = {
@@ -87,6 +90,5 @@ def import_feed_view(model_admin, request):
         "title": "Import a podcast feed",
         "opts": model_admin.model._meta,
         "form": form,
-        "report": report,
     }
     return TemplateResponse(request, "admin/episodes/episode/import_feed.html", context)

@@ -16,6 +16,11 @@ from django.conf import settings
 from core import http
 from episodes.importers.rss import FeedError
 
+
+class FeedUnavailable(FeedError):
+    """The feed's server could not be reached, was too slow or failing: worth a retry later."""
+
+
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for each piece of the answer
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the connection, at most
 MAX_DOWNLOAD_SECONDS = 600.0  # for the whole download, however steadily it trickles in
@@ -69,7 +74,11 @@ def _fetch(url, spool, timeout):
                 url, spool, max_bytes=settings.FEED_MAX_BYTES, max_seconds=MAX_DOWNLOAD_SECONDS
             )
     except http.FetchError as error:
-        raise FeedError(_failure_message(url, error)) from None
+        transient = isinstance(error, http.Unavailable | http.TooSlow) or (
+            isinstance(error, http.BadStatus)
+            and (error.status_code == 429 or error.status_code >= 500)
+        )
+        raise (FeedUnavailable if transient else FeedError)(_failure_message(url, error)) from None
 
 
 def _failure_message(url, error):

@@ -1,0 +1,97 @@
+"""A job: one piece of long work, its input, its state, its progress and what it did."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Job(models.Model):
+    """Long work run by the queue's worker (or in-process without a broker).
+
+    The state moves queued -> running -> succeeded or failed; a failed (or stuck) job can be
+    queued again. `params` holds the input (JSON: a URL, options, ids); an uploaded file is
+    kept in `input_file`, which belongs to the job.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(
+        max_length=100, help_text="What the job does, like episodes.import_feed."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    params = models.JSONField("input", default=dict, blank=True, help_text="URL, ids, options.")
+    input_file = models.FileField("input file", upload_to="jobs/%Y/%m/", blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="How many units of work are done.")
+    total = models.PositiveIntegerField(null=True, blank=True, help_text="Out of how many.")
+    progress_text = models.CharField("progress", max_length=300, blank=True)
+    summary = models.TextField(blank=True, help_text="What the job did, for people.")
+    errors = models.TextField(blank=True, help_text="What went wrong, one a line.")
+    link = models.CharField(
+        max_length=300, blank=True, help_text="Where to see the result (an admin page)."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        help_text="Who started it; empty for scheduled jobs.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["state", "created_at"], name="jobs_job_state_created")]
+
+    def __str__(self):
+        return f"{self.label} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("admin:jobs_job_change", args=[self.pk])
+
+    @property
+    def label(self):
+        from jobs.runner import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def is_finished(self):
+        return self.state in {self.State.SUCCEEDED, self.State.FAILED}
+
+    @property
+    def is_stuck(self):
+        """Running for longer than its hard time limit: its worker was killed."""
+        from jobs.runner import get_kind
+
+        if self.state != self.State.RUNNING or not self.started_at:
+            return False
+        limit = get_kind(self.kind).time_limit if self.kind else 0
+        return timezone.now() - self.started_at > datetime.timedelta(seconds=limit + 60)
+
+    @property
+    def can_retry(self):
+        return self.state == self.State.FAILED or self.is_stuck
+
+    @property
+    def percent(self):
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))
+
+    def new_task_id(self):
+        self.task_id = uuid.uuid4().hex
+        return self.task_id
