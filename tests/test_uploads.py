@@ -33,9 +33,12 @@ def upload(content, name="good.xml"):
 # The feed import page.
 
 
-def test_a_feed_file_of_exactly_the_limit_is_imported(editor_client, settings):
+def test_a_feed_file_of_exactly_the_limit_is_imported(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
     settings.FEED_MAX_BYTES = len(GOOD)
-    response = editor_client.post(IMPORT_URL, {"file": upload(GOOD)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(IMPORT_URL, {"file": upload(GOOD)})
     # Queued as a job (run in-process here, with no broker), and the editor sent to its page.
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/jobs/job/")
