@@ -227,3 +227,9 @@ LOGGING = {
     # One line per HTTP request to arXiv or doi.org is noise in an import's output.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# Limits on input: what one request may send, each refused with a 4xx that says so (never a
+# 500). Sane for editors and the public alike; raise one through the environment if needed.
+# The deepest JSON an API write may nest arrays and objects (the deepest real body, an
+# episode with its chapters, is 3 levels deep).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
