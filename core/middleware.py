@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.batching import batch
@@ -36,5 +38,47 @@ def batch_deferred_work(get_response):
     def middleware(request):
         with batch():
             return get_response(request)
+
+    return middleware
+
+
+def limit_query_string(get_response):
+    """Refuse an address no visitor writes, before any view reads it.
+
+    - a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long);
+    - a parameter value longer than QUERY_VALUE_MAX_LENGTH: 400;
+    - more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400 (Django's own check, which
+      reading request.GET makes here);
+    - a NUL character in the admin's query string: 400. The admin's filters and search
+      hand any value to the database, and PostgreSQL refuses NUL in text (a 500); the
+      public pages and the API clean their parameters themselves.
+    """
+
+    def refuse(status, message):
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    def admin_prefix():
+        try:
+            return reverse("admin:index")
+        except NoReverseMatch:
+            return None
+
+    def middleware(request):
+        query = request.META.get("QUERY_STRING", "")
+        if not query:
+            return get_response(request)
+        limit = settings.QUERY_STRING_MAX_LENGTH
+        if len(query) > limit:
+            return refuse(414, f"The query string is too long: at most {limit} characters.")
+        longest = settings.QUERY_VALUE_MAX_LENGTH
+        prefix = admin_prefix()
+        in_admin = prefix is not None and request.path.startswith(prefix)
+        for key, values in request.GET.lists():
+            for value in values:
+                if len(value) > longest:
+                    return refuse(400, f"The value of {key!r} is too long: at most {longest}.")
+                if in_admin and ("\x00" in value or "\x00" in key):
+                    return refuse(400, f"The value of {key!r} holds a NUL character.")
+        return get_response(request)
 
     return middleware

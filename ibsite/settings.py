@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An overlong query string or value, or NUL in the admin's: refused before anything reads it.
+    "core.middleware.limit_query_string",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,3 +235,10 @@ LOGGING = {
 # The deepest JSON an API write may nest arrays and objects (the deepest real body, an
 # episode with its chapters, is 3 levels deep).
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
+# The longest query string (414 past it) and the longest value of one parameter (400).
+QUERY_STRING_MAX_LENGTH = env.int("QUERY_STRING_MAX_LENGTH", default=8192)
+QUERY_VALUE_MAX_LENGTH = env.int("QUERY_VALUE_MAX_LENGTH", default=2048)
+# Django's own: the largest body read into memory (413 past it; JSON API writes and admin
+# forms) and the most parameters in a query string or form (400 past it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
