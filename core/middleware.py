@@ -33,10 +33,13 @@ def cache_control(get_response):
 
 def batch_deferred_work(get_response):
     """Do what a request deferred once, at its end (core.batching): an episode saved in the
-    admin with its forty chapters is one update of the search index, not forty-one."""
+    admin with its forty chapters is one update of the search index, not forty-one.
+
+    The request's writes are committed by then: deferred work that fails is logged (the
+    search index is repaired by `rebuild_search_index`), never a 500 for a saved write."""
 
     def middleware(request):
-        with batch():
+        with batch(log_failures=True):
             return get_response(request)
 
     return middleware
