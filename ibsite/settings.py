@@ -235,9 +235,8 @@ LOGGING = {
 # The deepest JSON an API write may nest arrays and objects (the deepest real body, an
 # episode with its chapters, is 3 levels deep).
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
-# The longest query string (414 past it) and the longest value of one parameter (400).
+# The longest query string (414 past it); it bounds every value in it too.
 QUERY_STRING_MAX_LENGTH = env.int("QUERY_STRING_MAX_LENGTH", default=8192)
-QUERY_VALUE_MAX_LENGTH = env.int("QUERY_VALUE_MAX_LENGTH", default=2048)
 # Django's own: the largest body read into memory (413 past it; JSON API writes and admin
 # forms) and the most parameters in a query string or form (400 past it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
