@@ -4,6 +4,7 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 
 from core.publishing import State
@@ -71,10 +72,26 @@ class PublishedYearFilter(YearFilter):
         return [date.year for date in dates]
 
 
+class DateHierarchyChangeList(ChangeList):
+    """Django's changelist, refusing a date hierarchy year too large for a C long
+    (`?published_at__year=` and thirty nines) with the usual ?e=1, as it does one too large
+    for a date: Django catches the ValueError, not the OverflowError."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class PublishingActionsMixin:
-    """The "state" column and the publish / unpublish actions."""
+    """The "state" column and the publish / unpublish actions (and the changelist their
+    date hierarchy needs)."""
 
     actions = ["publish_now", "unpublish"]
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
     @admin.display(description="State", ordering="published_at")
     def state(self, obj):

@@ -568,3 +568,11 @@ def test_autocomplete_finds_people_for_an_editor(editor_client, db):
 def test_view_on_site_links_to_the_public_page(editor_client, content):
     response = editor_client.get(admin_url(Episode, "change", content.pk))
     assert "View on site" in response.text
+
+
+@pytest.mark.parametrize("model", [Episode, Post])
+@pytest.mark.parametrize("year", ["9" * 30, "10000", "0"])
+def test_a_date_hierarchy_year_too_large_is_the_usual_redirect(editor_client, model, year):
+    response = editor_client.get(admin_url(model, "changelist"), {"published_at__year": year})
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
