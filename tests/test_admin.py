@@ -576,3 +576,22 @@ def test_a_date_hierarchy_year_too_large_is_the_usual_redirect(editor_client, mo
     response = editor_client.get(admin_url(model, "changelist"), {"published_at__year": year})
     assert response.status_code == 302
     assert response.url.endswith("?e=1")
+
+
+@pytest.mark.parametrize("year", ["10051", "999"])
+def test_the_admin_refuses_a_paper_year_no_date_holds(editor_client, db, year):
+    from papers.models import Paper
+
+    data = {
+        "title": "Far Future",
+        "slug": "far-future",
+        "year": year,
+        "tags": "",
+        **{f"{prefix}-{key}": value for prefix in ("authorships", "citations_made")
+           for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0",
+                              "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}.items()},
+    }  # fmt: skip
+    response = editor_client.post(admin_url(Paper, "add"), data)
+    assert response.status_code == 200
+    assert "year" in response.context["adminform"].form.errors
+    assert not Paper.objects.exists()
