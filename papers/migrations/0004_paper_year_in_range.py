@@ -4,6 +4,14 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def forget_impossible_years(apps, schema_editor):
+    """A year outside 1000..9999 (10051 could be saved before) is a typo no date holds: the
+    check constraint below would refuse the whole migration, so such a year is cleared (the
+    exact date, if any, is kept, and an editor sets the year again)."""
+    Paper = apps.get_model("papers", "Paper")
+    Paper.objects.filter(models.Q(year__lt=1000) | models.Q(year__gt=9999)).update(year=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,6 +26,7 @@ class Migration(migrations.Migration):
             name='year',
             field=models.PositiveSmallIntegerField(blank=True, db_index=True, help_text='From 1000 to 9999.', null=True, validators=[django.core.validators.MinValueValidator(1000), django.core.validators.MaxValueValidator(9999)]),
         ),
+        migrations.RunPython(forget_impossible_years, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='paper',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('year__gte', 1000), ('year__lte', 9999)), ('year', None), _connector='OR'), name='paper_year_in_range', violation_error_message='A year is from 1000 to 9999.'),
