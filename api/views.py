@@ -6,7 +6,7 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
@@ -179,6 +179,9 @@ class SearchViewSet(viewsets.GenericViewSet):
 
     serializer_class = SearchResultSerializer
     pagination_class = SearchPagination
+    # Searching is public and there is nothing to write: any other method is a 405 for
+    # everyone, editors included (the model permissions would have answered them 403).
+    permission_classes = [permissions.AllowAny]
     filter_backends = []  # ?q= and ?kind= are the whole interface
     queryset = Entry.objects.none()  # for the schema; list() asks search.results
 

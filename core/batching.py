@@ -17,6 +17,11 @@ save gather it while `batch()` is open and do it once on the way out:
 Nested batches join the outer one. The deferred work is done even when the block fails,
 since what the block committed before failing needs it; a failure then is logged (with the
 listener's message) and the block's own error is the one raised.
+
+A request's batch (core.middleware.batch_deferred_work) is opened with `log_failures=True`:
+its writes are committed by the time the deferred work runs, so a failure there (the search
+index, which `rebuild_search_index` repairs) is logged and the answer stays the one the view
+gave, never a 500 for a write that was saved.
 """
 
 import contextvars
@@ -54,8 +59,9 @@ def deferred(name, *, start, flush, failure=""):
 
 
 @contextmanager
-def batch():
-    """Gather deferred work inside, and do it once on the way out (see the module)."""
+def batch(*, log_failures=False):
+    """Gather deferred work inside, and do it once on the way out (see the module).
+    With `log_failures`, deferred work that fails is logged, never raised."""
     if _open.get() is not None:
         yield
         return
@@ -71,7 +77,7 @@ def batch():
             try:
                 item.flush(item.state)
             except Exception:
-                if not failed:
+                if not failed and not log_failures:
                     raise
                 logging.getLogger(getattr(item.flush, "__module__", __name__)).exception(
                     item.failure

@@ -1,5 +1,12 @@
 """Durations and timestamps as people write them."""
 
+# The longest a timestamp may be written ("999999:59:59" and some space), and the largest
+# number of seconds it may name (what a PositiveIntegerField holds on every database). Text
+# from an address or a feed is parsed, so a 5,000-digit "?t=" must be refused, not turned
+# into an int (Python refuses those past 4,300 digits with a ValueError).
+MAX_TIMESTAMP_LENGTH = 32
+MAX_SECONDS = 2**31 - 1
+
 
 def format_duration(seconds):
     """1h 15m, 59 min, 45 sec: the length of an episode at a glance."""
@@ -25,7 +32,10 @@ def format_timestamp(seconds):
 
 
 def parse_timestamp(text):
-    """Seconds from "58", "58:00", "1:18:00" or "01:18:00"; None when it isn't one."""
+    """Seconds from "58", "58:00", "1:18:00" or "01:18:00"; None when it isn't one (or
+    is longer than MAX_TIMESTAMP_LENGTH, or past MAX_SECONDS)."""
+    if len(text) > MAX_TIMESTAMP_LENGTH:
+        return None
     parts = text.strip().split(":")
     if not 1 <= len(parts) <= 3 or not all(p.isdecimal() for p in parts):
         return None
@@ -35,4 +45,4 @@ def parse_timestamp(text):
     seconds = 0
     for value in values:
         seconds = seconds * 60 + value
-    return seconds
+    return seconds if seconds <= MAX_SECONDS else None

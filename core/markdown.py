@@ -1,6 +1,7 @@
 """Markdown to safe HTML, for show notes, bios, essays and anything editors or users write."""
 
 import html
+import re
 
 import nh3
 from django.utils.html import strip_tags
@@ -17,11 +18,13 @@ ALLOWED_TAGS = {
     "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+# A lone surrogate (JSON's "\ud800") is no character: nh3 cannot encode it (a 500).
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def render_markdown(text):
     """HTML for `text`, sanitized: safe to put in a page as it is."""
-    html = _renderer.render(text or "")
+    html = _renderer.render(SURROGATE.sub("\ufffd", text or ""))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

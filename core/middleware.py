@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.batching import batch
@@ -31,10 +33,13 @@ def cache_control(get_response):
 
 def batch_deferred_work(get_response):
     """Do what a request deferred once, at its end (core.batching): an episode saved in the
-    admin with its forty chapters is one update of the search index, not forty-one."""
+    admin with its forty chapters is one update of the search index, not forty-one.
+
+    The request's writes are committed by then: deferred work that fails is logged (the
+    search index is repaired by `rebuild_search_index`), never a 500 for a saved write."""
 
     def middleware(request):
-        with batch():
+        with batch(log_failures=True):
             return get_response(request)
 
     return middleware
@@ -55,5 +60,43 @@ def permissions_policy(get_response):
         if header and not response.has_header("Permissions-Policy"):
             response["Permissions-Policy"] = header
         return response
+
+    return middleware
+
+
+def limit_query_string(get_response):
+    """Refuse an address no visitor writes, before any view reads it.
+
+    - a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long), which bounds
+      every value too (each reader cuts its own further: a search at 200 characters);
+    - more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400 (Django's own check, which
+      reading request.GET makes here);
+    - a NUL character in the admin's query string: 400. The admin's filters and search
+      hand any value to the database, and PostgreSQL refuses NUL in text (a 500); the
+      public pages and the API clean their parameters themselves.
+    """
+
+    def refuse(status, message):
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    def admin_prefix():
+        try:
+            return reverse("admin:index")
+        except NoReverseMatch:
+            return None
+
+    def middleware(request):
+        query = request.META.get("QUERY_STRING", "")
+        if not query:
+            return get_response(request)
+        limit = settings.QUERY_STRING_MAX_LENGTH
+        if len(query) > limit:
+            return refuse(414, f"The query string is too long: at most {limit} characters.")
+        prefix = admin_prefix()
+        if prefix is not None and request.path.startswith(prefix):
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return refuse(400, f"The parameter {key!r} holds a NUL character.")
+        return get_response(request)
 
     return middleware

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.permissions_policy",
+    # An overlong query string or value, or NUL in the admin's: refused before anything reads it.
+    "core.middleware.limit_query_string",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -416,3 +418,15 @@ FEED_SYNC_INTERVAL = env.int("FEED_SYNC_INTERVAL", default=60 * 60)
 CELERY_BEAT_SCHEDULE = {
     "sync-show-feeds": {"task": "episodes.sync_show_feeds", "schedule": FEED_SYNC_INTERVAL},
 }
+
+
+# Limits on input: what one request may send, each refused with a 4xx that says so (never a
+# 500). Sane for editors and the public alike; raise one through the environment if needed.
+# The deepest JSON an API write may nest arrays and objects (the deepest real body, an
+# episode with its chapters, is 3 levels deep).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
+# The longest query string (414 past it); it bounds every value in it too.
+QUERY_STRING_MAX_LENGTH = env.int("QUERY_STRING_MAX_LENGTH", default=8192)
+# Django's own: the most parameters in a query string or form (400 past it). The largest body
+# read into memory, DATA_UPLOAD_MAX_MEMORY_SIZE (413 past it), is set with the uploads above.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from core.admin import YearFilter
 from papers import sources
 from papers.jobs import queue_paper_import
 from papers.models import Authorship, Citation, Paper
@@ -62,16 +63,10 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "references (papers this one cites)"
 
 
-class YearFilter(admin.SimpleListFilter):
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
+class PaperYearFilter(YearFilter):
+    def years(self, model_admin):
         years = Paper.objects.exclude(year=None).order_by("-year").values_list("year", flat=True)
-        return [(year, year) for year in dict.fromkeys(years)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(year=self.value()) if self.value() else queryset
+        return dict.fromkeys(years)
 
 
 class AddByIdForm(forms.Form):
@@ -111,7 +106,7 @@ class AddByIdForm(forms.Form):
 class PaperAdmin(admin.ModelAdmin):
     ordering = Paper._meta.ordering  # Papers without a year last, on every database.
     list_display = ["title", "year", "venue", "byline", "episode_count", "cited_by_count"]
-    list_filter = [YearFilter, "tags"]
+    list_filter = [PaperYearFilter, "tags"]
     search_fields = ["title", "arxiv_id", "doi", "authorships__person__name", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, CitationInline]

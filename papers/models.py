@@ -1,6 +1,6 @@
 """Papers, who wrote them, and which papers cite which."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -70,12 +70,27 @@ class PaperQuerySet(models.QuerySet):
         return Coalesce(Subquery(per_person.values("n")), 0)
 
 
+# The years a paper may carry. The last is the last a date holds: the search index, the
+# citations and the sitemaps make January 1st of the year a date, and year 10051 made the
+# index fail after the paper was saved. A fixed bound (not "next year") is one the
+# database, the admin, the API and its OpenAPI document all state the same way; the first
+# rules out a two-digit typo ("24").
+FIRST_YEAR = 1000
+LAST_YEAR = 9999
+
+
 class Paper(models.Model):
     """A research paper, with the ids that link it to arXiv, DOI, OpenAlex and Semantic Scholar."""
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=200, unique=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text=f"From {FIRST_YEAR} to {LAST_YEAR}.",
+    )
     published_on = models.DateField(null=True, blank=True, help_text="Exact date, if known.")
     venue = models.CharField(max_length=200, blank=True, help_text='Like "ICML 2024".')
     abstract = models.TextField(blank=True)
@@ -107,6 +122,12 @@ class Paper(models.Model):
         # put them first).
         ordering = [models.F("year").desc(nulls_last=True), "title"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR)
+                | models.Q(year=None),
+                name="paper_year_in_range",
+                violation_error_message=f"A year is from {FIRST_YEAR} to {LAST_YEAR}.",
+            ),
             models.UniqueConstraint(
                 fields=["arxiv_id"],
                 condition=~models.Q(arxiv_id=""),

@@ -51,7 +51,7 @@ def update(**objects):
         "search-index",
         start=lambda: {kind: set() for kind in KINDS},
         flush=_write_pending,
-        failure="The search index could not be updated after an error.",
+        failure="The search index could not be updated; run manage.py rebuild_search_index.",
     )
     for kind, items in objects.items():
         if kind not in KINDS:
@@ -258,11 +258,15 @@ def _paper_entries(ids):
                 context=_cut(" · ".join(str(part) for part in (byline, paper.year) if part)),
                 url=paper.get_absolute_url(),
                 public_from=ALWAYS,
-                date=paper.published_on
-                or (datetime.date(paper.year, 1, 1) if paper.year else None),
+                date=paper.published_on or _january_first(paper.year),
             )
         )
     return entries
+
+
+def _january_first(year):
+    """The date a paper's year stands for; None without one, or one no date holds."""
+    return datetime.date(year, 1, 1) if year and 1 <= year <= 9999 else None
 
 
 def _post_entries(ids):

@@ -675,3 +675,36 @@ def test_the_detail_makes_the_same_queries_for_1_and_50_chapters_and_guests(
 
     response = assert_queries_do_not_grow(api, django_assert_max_num_queries, build)
     assert len(response.json()["chapters"]) == 51
+
+
+# The GUID of a live episode: podcast apps know the episode by it.
+
+
+def test_changing_the_guid_of_a_live_episode_is_refused_naming_guid(editor_api, kempe):
+    response = editor_api.patch(f"{EPISODES}after-math-falls/", {"guid": "new"}, format="json")
+    body = assert_errors(response, 400, "guid")
+    assert "force_guid_change" in body["guid"][0]
+    assert Episode.objects.get(slug="after-math-falls").guid == "ib-0007"
+    # Sending the same GUID back (a PUT of what was read) is fine.
+    same = editor_api.patch(f"{EPISODES}after-math-falls/", {"guid": "ib-0007"}, format="json")
+    assert same.status_code == 200
+
+
+def test_the_guid_of_a_live_episode_changes_when_the_editor_insists(editor_api, kempe):
+    body = {"guid": "new", "force_guid_change": True}
+    response = editor_api.patch(f"{EPISODES}after-math-falls/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["guid"] == "new"
+    assert "force_guid_change" not in response.json()
+
+
+@pytest.mark.parametrize("slug", ["draft", "scheduled"])
+def test_the_guid_of_an_episode_not_yet_live_may_change(editor_api, unpublished, slug):
+    response = editor_api.patch(f"{EPISODES}{slug}/", {"guid": "new"}, format="json")
+    assert response.status_code == 200, response.content
+    assert Episode.objects.get(slug=slug).guid == "new"
+
+
+def test_the_openapi_document_names_the_flag():
+    schema = openapi()["components"]["schemas"]
+    assert schema["EpisodeWriteRequest"]["properties"]["force_guid_change"]["type"] == "boolean"

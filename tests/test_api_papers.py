@@ -13,6 +13,7 @@ from tests.api import (
     assert_queries_do_not_grow,
     documented_fields,
     get_json,
+    openapi,
     slugs,
 )
 from tests.factories import (
@@ -338,3 +339,29 @@ def test_the_detail_makes_the_same_queries_for_1_and_50_citations_and_episodes(
 
     data = assert_queries_do_not_grow(api, django_assert_max_num_queries, build).json()
     assert [len(data[k]) for k in ["cites", "cited_by", "discussed_in", "byline"]] == [51] * 4
+
+
+@pytest.mark.parametrize("year", [10051, 10000, 999, 0, -1])
+def test_a_year_no_date_holds_is_refused_and_nothing_is_saved(editor_api, prh, year):
+    response = editor_api.put(f"{PAPERS}prh/", {"title": "PRH", "year": year}, format="json")
+    assert_errors(response, 400, "year")
+    prh.refresh_from_db()
+    assert prh.year != year
+    assert_errors(
+        editor_api.post(PAPERS, {"title": "New", "year": year}, format="json"), 400, "year"
+    )
+    assert not Paper.objects.filter(title="New").exists()
+
+
+@pytest.mark.parametrize("year", [1000, 9999])
+def test_the_first_and_last_years_are_taken_and_indexed(editor_api, prh, year):
+    response = editor_api.put(f"{PAPERS}prh/", {"title": "PRH", "year": year}, format="json")
+    assert response.status_code == 200, response.content
+    assert Paper.objects.get(slug="prh").year == year
+
+
+def test_the_openapi_document_states_the_years_a_paper_may_carry():
+    schema = openapi()["components"]["schemas"]
+    for component in ("Paper", "PaperRequest", "PatchedPaperRequest"):
+        year = schema[component]["properties"]["year"]
+        assert (year["minimum"], year["maximum"]) == (1000, 9999), component

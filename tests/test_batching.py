@@ -95,3 +95,17 @@ def test_a_failing_flush_after_a_block_that_succeeded_is_raised():
     listener.flush = fail
     with pytest.raises(ValueError, match="cannot write"), batch():
         listener.changed(1)
+
+
+def test_a_batch_that_logs_failures_logs_a_failing_flush_after_success(caplog):
+    # A request's batch: its writes are committed, the answer must not become a 500.
+    listener = Listener()
+
+    def fail(ids):
+        raise ValueError("cannot write")
+
+    listener.flush = fail
+    with batch(log_failures=True):
+        listener.changed(1)
+    assert "It failed." in caplog.text
+    assert "cannot write" in caplog.text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.durations import format_duration, format_timestamp, parse_timestamp
+from core.durations import MAX_SECONDS, format_duration, format_timestamp, parse_timestamp
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,13 @@ def test_it_refuses_what_is_not_a_timestamp(text):
 @pytest.mark.parametrize("seconds", [0, 13, 249, 3599, 3600, 4680, 36000])
 def test_formatting_and_parsing_a_timestamp_round_trip(seconds):
     assert parse_timestamp(format_timestamp(seconds)) == seconds
+
+
+@pytest.mark.parametrize("text", ["9" * 4301, "1:" + "9" * 5000, " " * 40 + "58", "9" * 33])
+def test_it_refuses_a_timestamp_too_long_to_read(text):
+    assert parse_timestamp(text) is None
+
+
+def test_it_refuses_a_timestamp_past_the_largest_stored_number_of_seconds():
+    assert parse_timestamp(str(MAX_SECONDS)) == MAX_SECONDS
+    assert parse_timestamp(str(MAX_SECONDS + 1)) is None

@@ -763,6 +763,9 @@ def test_items_already_read_are_dropped_from_the_tree():
         ("1:2:3:4", None),
         ("-60", None),
         ("1h 5m", None),
+        ("9" * 5000, None),
+        ("9" * 400, None),
+        ("9" * 12, None),
     ],
 )
 def test_durations_as_feeds_write_them(written, seconds):

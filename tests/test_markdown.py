@@ -145,3 +145,8 @@ def test_only_the_allowed_attributes_get_through():
     assert "style=" not in html
     assert "class=" not in html
     assert "id=" not in html
+
+
+def test_a_lone_surrogate_is_shown_as_a_replacement_character():
+    # JSON may carry "\ud800"; nh3 could not encode it and the page was a 500.
+    assert render_markdown("a\ud800b") == "<p>a\ufffdb</p>\n"

@@ -406,3 +406,11 @@ def test_search_makes_the_same_queries_for_1_and_50_matches(
     data = response.json()
     assert len(data["results"]) == 20
     assert data["counts"]["paper"] == 51
+
+
+@pytest.mark.parametrize("who", ["api", "listener_api", "editor_api"])
+def test_writing_to_search_is_a_405_for_everyone(request, db, who):
+    client = request.getfixturevalue(who)
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)(f"{API}/search/", {}, format="json")
+        assert response.status_code == 405, (who, method, response.status_code)

@@ -129,14 +129,20 @@ class EpisodeWriteSerializer(ReplacesLists, TaggitSerializer, ModelSerializer):
     tags = TagsField(required=False)
     people = AppearanceSerializer(many=True, required=False)
     chapters = ChapterSerializer(many=True, required=False)
+    force_guid_change = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        help_text="Podcast apps know an episode by its GUID: once the episode is live, a "
+        "new `guid` is refused unless this is true (every app then sees a new episode).",
+    )
 
     class Meta:
         model = Episode
         fields = [
             "slug", "title", "show", "number", "season", "episode_type", "status",
             "published_at", "duration", "summary", "description", "audio_url", "audio_size",
-            "audio_type", "guid", "explicit", "music_credits", "transcript", "people",
-            "chapters", "tags",
+            "audio_type", "guid", "force_guid_change", "explicit", "music_credits",
+            "transcript", "people", "chapters", "tags",
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}, "guid": {"required": False}}
 
@@ -146,6 +152,21 @@ class EpisodeWriteSerializer(ReplacesLists, TaggitSerializer, ModelSerializer):
     }
 
     def validate(self, data):
+        force_guid_change = data.pop("force_guid_change", False)
+        if (
+            self.instance is not None
+            and "guid" in data
+            and data["guid"] != self.instance.guid
+            and self.instance.is_live()
+            and not force_guid_change
+        ):
+            raise serializers.ValidationError(
+                {
+                    "guid": "This episode is live: podcast apps know it by its GUID, and a "
+                    "new one makes it a new episode in every listener's app. Send "
+                    '"force_guid_change": true to change it anyway.'
+                }
+            )
         instance = self.instance or Episode()
         status = sent_status(instance, data)
         for name, value in data.items():

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from core.durations import parse_timestamp
+from core.durations import MAX_SECONDS, MAX_TIMESTAMP_LENGTH, parse_timestamp
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -367,8 +367,11 @@ def _shorten(text, length=60):
 def parse_duration(text):
     """Seconds from itunes:duration ("3480", "58:00", "1:18:00", "3480.5"); None if unreadable."""
     text = (text or "").strip()
+    if len(text) > MAX_TIMESTAMP_LENGTH:
+        return None
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return round(float(text))
+        seconds = round(float(text))
+        return seconds if seconds <= MAX_SECONDS else None
     if re.fullmatch(r"\d+(?::\d+){1,2}", text):
         return parse_timestamp(text)
     return None

@@ -1,0 +1,25 @@
+"""The migration that bounds a paper's year: a year no date holds is cleared, not refused.
+
+It runs on the test database itself, back to the migration before and forward again."""
+
+import pytest
+
+from papers.models import Paper
+from tests.test_publishing_migrations import latest, migrate
+
+BEFORE = [("papers", "0003_papers_without_a_year_last")]
+AFTER = [("papers", "0004_paper_year_in_range")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_year_no_date_holds_is_cleared_and_the_others_kept():
+    apps = migrate(BEFORE)
+    try:
+        OldPaper = apps.get_model("papers", "Paper")
+        for slug, year in {"typo": 10051, "short": 24, "fine": 2024, "none": None}.items():
+            OldPaper.objects.create(title=slug, slug=slug, year=year)
+        migrate(AFTER)
+        years = dict(Paper.objects.values_list("slug", "year"))
+        assert years == {"typo": None, "short": None, "fine": 2024, "none": None}
+    finally:
+        migrate(latest())
