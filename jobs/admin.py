@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from core.admin import DateHierarchyMixin
 from jobs import runner
 from jobs.models import Job
 
@@ -15,7 +16,7 @@ REFRESH_SECONDS = 2
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(DateHierarchyMixin, admin.ModelAdmin):
     list_display = ["__str__", "state", "progress", "created_by", "created_at", "finished_at"]
     list_filter = ["state", "kind"]
     list_select_related = ["created_by"]
