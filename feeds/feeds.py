@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
@@ -120,8 +120,19 @@ def _show():
     return show
 
 
+def _plain(text):
+    """A name as channel text: no markup (tags stripped), whatever an editor or an import
+    typed. A channel's description is read as HTML, so it is also escaped there."""
+    return strip_tags(text).strip()
+
+
 def _person_entry(person, role, url_of):
-    return {"name": person.name, "role": role, "href": url_of(person), "img": person_image(person)}
+    return {
+        "name": _plain(person.name),
+        "role": role,
+        "href": url_of(person),
+        "img": person_image(person),
+    }
 
 
 class _UrlCache:
@@ -346,13 +357,14 @@ class TagPodcastFeed(PodcastFeed):
     def get_object(self, request, slug):
         tag = Tag.objects.get(slug=slug)
         show = _show()
+        name = _plain(tag.name)
         return PodcastSubject(
             show=show,
             episodes=Episode.objects.live().filter(show=show, tags=tag),
             key=f"tag:{tag.pk}:{tag.name}",
-            title=f"{show.title}: #{tag.name}",
+            title=f"{show.title}: #{name}",
             link=absolute(reverse("tag_detail", args=[tag.slug])),
-            description=f"Every episode of {show.title} on {tag.name}.",
+            description=escape(f"Every episode of {show.title} on {name}."),
             feed_url=absolute(reverse("feeds:tag", args=[tag.slug])),
             missing_when_empty=True,
         )
@@ -368,13 +380,14 @@ class PersonPodcastFeed(PodcastFeed):
     def get_object(self, request, slug):
         person = Person.objects.get(slug=slug)
         show = _show()
+        name = _plain(person.name)
         return PodcastSubject(
             show=show,
             episodes=Episode.objects.live().filter(show=show).with_person(person),
             key=f"person:{person.pk}:{person.name}:{person.photo.name}",
-            title=f"{show.title}: episodes with {person.name}",
+            title=f"{show.title}: episodes with {name}",
             link=absolute(person.get_absolute_url()),
-            description=f"Every episode of {show.title} with {person.name}.",
+            description=escape(f"Every episode of {show.title} with {name}."),
             feed_url=absolute(reverse("feeds:person", args=[person.slug])),
         )
 
