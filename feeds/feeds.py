@@ -39,6 +39,7 @@ from feeds.podcast import (
     podcast_feed_url,
     show_image,
 )
+from feeds.signals import generation
 from people.models import Person
 from posts.models import Post
 
@@ -46,47 +47,115 @@ SITE_NAME = "The Information Bottleneck"
 
 # Part of every ETag: change it when the feeds' markup changes, so that clients holding a
 # feed from before the deploy fetch it again.
-FEED_FORMAT = "feeds-1"
+FEED_FORMAT = "feeds-2"
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a feed's content depends on, from one aggregate query: its ETag, Last-Modified
+    (a datetime or None), and how many items it has in all (over its pages)."""
+
+    etag: str
+    last_modified: object
+    count: int
 
 
 def _version(key, count, *stamps):
-    """(ETag, Last-Modified) for a feed from what its content depends on."""
+    """The Version of a feed from what its content depends on (and the feeds' content
+    generation, which changes with what the stamps do not see: see feeds/signals.py)."""
     known = [stamp for stamp in stamps if stamp is not None]
-    parts = [FEED_FORMAT, settings.SITE_URL, key, str(count), *map(str, stamps)]
+    parts = [FEED_FORMAT, settings.SITE_URL, generation(), key, str(count), *map(str, stamps)]
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-    return f'"{etag}"', max(known) if known else None
+    return Version(f'"{etag}"', max(known) if known else None, count)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """Which of a feed's pages a request asks for: FEED_PAGE_SIZE items each, newest first.
+
+    The feed's address is the first page; `?page=2` the next. The pages link each other as
+    an RFC 5005 paged feed (first, previous, next, last).
+    """
+
+    number: int
+    count: int  # items in the whole feed
+    size: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def start(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def stop(self):
+        return self.start + self.size
+
+    def url(self, feed_url, number):
+        return feed_url if number == 1 else f"{feed_url}?page={number}"
+
+    def links(self, feed_url):
+        """[(rel, absolute URL)] to the other pages; none for a feed of one page."""
+        if self.pages == 1:
+            return []
+        links = [("first", self.url(feed_url, 1))]
+        if self.number > 1:
+            links.append(("previous", self.url(feed_url, self.number - 1)))
+        if self.number < self.pages:
+            links.append(("next", self.url(feed_url, self.number + 1)))
+        links.append(("last", self.url(feed_url, self.pages)))
+        return links
+
+
+def _page_number(request):
+    """The page asked for: 1 without `?page=`; 404 for anything but a whole number >= 1."""
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 6:
+        raise Http404("No such page of this feed.")
+    return int(value)
 
 
 class ConditionalFeed(Feed):
     """A feed that answers a conditional GET with 304 from `version()`, before rendering.
 
-    The feed rendered for a version is also kept in Django's cache for PUBLIC_PAGE_MAX_AGE,
-    so that the many apps polling without a validator do not each render it again. What the
-    version does not cover (a guest's new photo, say) shows within that time.
+    A request names a page (`?page=`, see FeedPage); the feed object gets it as `page`. The
+    feed rendered for a version is also kept in Django's cache for PUBLIC_PAGE_MAX_AGE (when
+    at most FEED_CACHE_MAX_BYTES), under a key made of the version, so that the many apps
+    polling without a validator do not each render it again, and any change of content
+    shows at the next request.
     """
 
     def version(self, obj):
-        """(ETag, Last-Modified datetime or None) of the feed for `obj`."""
+        """The Version of the feed for `obj`."""
         raise NotImplementedError
 
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        number = _page_number(request)
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("No such feed.") from None
-        etag, last_modified = self.version(obj)
+        version = self.version(obj)
+        obj.page = FeedPage(number=number, count=version.count, size=settings.FEED_PAGE_SIZE)
+        if number > obj.page.pages:
+            raise Http404("No such page of this feed.")
+        etag = version.etag if number == 1 else f'{version.etag[:-1]}-{number}"'
 
         @condition(
-            etag_func=lambda request: etag, last_modified_func=lambda request: last_modified
+            etag_func=lambda request: etag,
+            last_modified_func=lambda request: version.last_modified,
         )
         def render(request):
             cache_key = f"feeds:{request.path}:{etag}"
             body = cache.get(cache_key)
             if body is None:
-                body = self.get_feed(obj, request).writeString("utf-8")
-                cache.set(cache_key, body, settings.PUBLIC_PAGE_MAX_AGE)
+                body = self.get_feed(obj, request).writeString("utf-8").encode()
+                if len(body) <= settings.FEED_CACHE_MAX_BYTES:
+                    cache.set(cache_key, body, settings.PUBLIC_PAGE_MAX_AGE)
             return HttpResponse(body, content_type=self.feed_type.content_type)
 
         response = render(request)
@@ -111,6 +180,7 @@ class PodcastSubject:
     feed_url: str  # absolute
     podcast_guid: str = ""  # only the show's own feed has one
     missing_when_empty: bool = False
+    page: FeedPage | None = None  # set by ConditionalFeed
 
 
 def _show():
@@ -171,6 +241,20 @@ def _enclosure_owners(episodes):
     return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
 
 
+def _enclosure_owners_among(feed_episodes, episodes):
+    """As `_enclosure_owners`, for `episodes` among all of `feed_episodes` (one query)."""
+    urls = {episode.audio_url for episode in episodes if episode.audio_url}
+    owner = {}
+    sharing = (
+        feed_episodes.filter(audio_url__in=urls)
+        .order_by("published_at", "pk")
+        .values_list("audio_url", "pk")
+    )
+    for url, pk in sharing:
+        owner.setdefault(url, pk)
+    return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
+
+
 @dataclass
 class PodcastItem:
     """One episode as a podcast feed's item says it."""
@@ -191,7 +275,8 @@ class PodcastItem:
         url = url_of(episode)
         chapters = feed_chapters(episode, url_of)
         appearances = episode.feed_appearances
-        notes_html = html.notes(episode)
+        limit = settings.FEED_NOTES_MAX_CHARS
+        notes_html = html.notes(episode, limit, url)
         guests = [
             (a.person.name, url_of(a.person), a.affiliation)
             for a in appearances
@@ -200,8 +285,12 @@ class PodcastItem:
         return cls(
             episode=episode,
             url=url,
-            description=html.description(notes_html, chapters),
-            content=html.content(notes_html, chapters, guests, episode.music_credits, url),
+            description=html.description(notes_html, chapters, limit),
+            content=html.cap(
+                html.content(notes_html, chapters, guests, episode.music_credits, url),
+                settings.FEED_ITEM_CONTENT_MAX_CHARS,
+                url,
+            ),
             enclosure=Enclosure(
                 episode.audio_url, str(episode.audio_size or 0), episode.audio_type
             )
@@ -269,7 +358,7 @@ class PodcastFeed(ConditionalFeed):
         return subject.description
 
     def feed_url(self, subject):
-        return subject.feed_url
+        return subject.page.url(subject.feed_url, subject.page.number)
 
     def feed_copyright(self, subject):
         return subject.show.copyright or None
@@ -290,18 +379,24 @@ class PodcastFeed(ConditionalFeed):
             "hosts": [_person_entry(host, "host", _UrlCache()) for host in hosts],
             "funding_url": show.funding_url,
             "funding_text": show.funding_text or "Support the show",
+            "page_links": subject.page.links(subject.feed_url),
         }
 
     # The episodes.
 
     def items(self, subject):
-        """Every episode of the feed, newest first, with what its item says worked out once."""
+        """The episodes of the feed's page, newest first, with what their items say worked
+        out once."""
+        page = subject.page
         episodes = list(
             subject.episodes.prefetch_related(*episode_prefetches()).order_by(
                 "-published_at", "-pk"
-            )
+            )[page.start : page.stop]
         )
-        enclosures = _enclosure_owners(episodes)
+        if page.pages == 1:
+            enclosures = _enclosure_owners(episodes)
+        else:  # the older episode sharing an audio URL may be on another page
+            enclosures = _enclosure_owners_among(subject.episodes, episodes)
         url_of = _UrlCache()
         return [
             PodcastItem.of(episode, subject.show, url_of, enclosures[episode.pk])
@@ -395,6 +490,12 @@ class PersonPodcastFeed(PodcastFeed):
 # The posts.
 
 
+@dataclass
+class PostsSubject:
+    posts: QuerySet  # the published posts
+    page: FeedPage | None = None  # set by ConditionalFeed
+
+
 class PostsFeed(ConditionalFeed):
     """The editors' posts, newest first, in full, as Atom."""
 
@@ -405,10 +506,10 @@ class PostsFeed(ConditionalFeed):
     content_template = "feeds/post_content.html"
 
     def get_object(self, request):
-        return Post.objects.live()
+        return PostsSubject(posts=Post.objects.live())
 
-    def version(self, posts):
-        stats = posts.aggregate(
+    def version(self, subject):
+        stats = subject.posts.aggregate(
             count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
         )
         return _version("posts", stats["count"], stats["updated"], stats["published"])
@@ -416,14 +517,18 @@ class PostsFeed(ConditionalFeed):
     def link(self):
         return absolute(reverse("posts:list"))
 
-    def feed_url(self):
-        return absolute(reverse("feeds:posts"))
+    def feed_url(self, subject):
+        return subject.page.url(absolute(reverse("feeds:posts")), subject.page.number)
 
-    def items(self, posts):
+    def feed_extra_kwargs(self, subject):
+        return {"page_links": subject.page.links(absolute(reverse("feeds:posts")))}
+
+    def items(self, subject):
+        page = subject.page
         return (
-            posts.select_related("author")
+            subject.posts.select_related("author")
             .prefetch_related("tags")
-            .order_by("-published_at", "-pk")
+            .order_by("-published_at", "-pk")[page.start : page.stop]
         )
 
     def item_title(self, post):
@@ -456,4 +561,10 @@ class PostsFeed(ConditionalFeed):
         return [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post):
-        return {"content": render_to_string(self.content_template, {"post": post})}
+        """The full text, cut past FEED_POST_MAX_CHARS (only about twice that much of the
+        Markdown is rendered)."""
+        limit = settings.FEED_POST_MAX_CHARS
+        url = absolute(post.get_absolute_url())
+        body, cut = html.head(post.body, 2 * limit)
+        content = render_to_string(self.content_template, {"post": post, "body": body})
+        return {"content": html.cap(content, limit, url, cut=cut, label="Read it all")}
