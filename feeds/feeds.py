@@ -17,6 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Left
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -241,6 +242,19 @@ def _enclosure_owners(episodes):
     return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
 
 
+def _with_heads(episodes):
+    """The episodes without their long texts, but with as much of each as an item may show
+    (`notes_head`, `summary_head`, `transcript_head`, `music_credits_head`): a megabyte of
+    notes is not read, let alone kept, for 4,000 characters of them."""
+    notes = settings.FEED_NOTES_MAX_CHARS + 1  # one more: to know that there was more
+    return episodes.defer("description", "summary", "transcript", "music_credits").annotate(
+        notes_head=Left("description", notes),
+        summary_head=Left("summary", notes),
+        transcript_head=Left("transcript", 1000),
+        music_credits_head=Left("music_credits", settings.FEED_ITEM_CONTENT_MAX_CHARS + 1),
+    )
+
+
 def _enclosure_owners_among(feed_episodes, episodes):
     """As `_enclosure_owners`, for `episodes` among all of `feed_episodes` (one query)."""
     urls = {episode.audio_url for episode in episodes if episode.audio_url}
@@ -276,7 +290,7 @@ class PodcastItem:
         chapters = feed_chapters(episode, url_of)
         appearances = episode.feed_appearances
         limit = settings.FEED_NOTES_MAX_CHARS
-        notes_html = html.notes(episode, limit, url)
+        notes_html = html.notes(episode.notes_head, episode.summary_head, limit, url)
         guests = [
             (a.person.name, url_of(a.person), a.affiliation)
             for a in appearances
@@ -287,7 +301,7 @@ class PodcastItem:
             url=url,
             description=html.description(notes_html, chapters, limit),
             content=html.cap(
-                html.content(notes_html, chapters, guests, episode.music_credits, url),
+                html.content(notes_html, chapters, guests, episode.music_credits_head, url),
                 settings.FEED_ITEM_CONTENT_MAX_CHARS,
                 url,
             ),
@@ -302,7 +316,7 @@ class PodcastItem:
             if chapters
             else "",
             transcript_url=absolute(reverse("feeds:transcript", args=[episode.slug]))
-            if episode.transcript.strip()
+            if episode.transcript_head.strip()
             else "",
             language=show.language,
         )
@@ -389,9 +403,9 @@ class PodcastFeed(ConditionalFeed):
         out once."""
         page = subject.page
         episodes = list(
-            subject.episodes.prefetch_related(*episode_prefetches()).order_by(
-                "-published_at", "-pk"
-            )[page.start : page.stop]
+            _with_heads(subject.episodes)
+            .prefetch_related(*episode_prefetches())
+            .order_by("-published_at", "-pk")[page.start : page.stop]
         )
         if page.pages == 1:
             enclosures = _enclosure_owners(episodes)
@@ -527,6 +541,10 @@ class PostsFeed(ConditionalFeed):
         page = subject.page
         return (
             subject.posts.select_related("author")
+            .defer("body")
+            # Only as much of the text as the entry may show is read (one more: to know
+            # that there was more).
+            .annotate(body_head=Left("body", settings.FEED_POST_MAX_CHARS + 1))
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")[page.start : page.stop]
         )
@@ -561,10 +579,10 @@ class PostsFeed(ConditionalFeed):
         return [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post):
-        """The full text, cut past FEED_POST_MAX_CHARS (only about twice that much of the
-        Markdown is rendered)."""
+        """The full text, cut past FEED_POST_MAX_CHARS (only that much of the Markdown is
+        read and rendered)."""
         limit = settings.FEED_POST_MAX_CHARS
         url = absolute(post.get_absolute_url())
-        body, cut = html.head(post.body, 2 * limit)
+        body, cut = html.head(post.body_head, limit)
         content = render_to_string(self.content_template, {"post": post, "body": body})
         return {"content": html.cap(content, limit, url, cut=cut, label="Read it all")}

@@ -15,18 +15,19 @@ from core.markdown import render_markdown
 ELLIPSIS = "…"
 
 
-def notes(episode, limit, url):
+def notes(description, summary, limit, url):
     """The show notes (Markdown) as HTML, or the summary when there are none, in at most
     `limit` characters: longer ones are cut (`cap()`), pointing to `url` for the rest.
 
-    Only about twice `limit` of the Markdown is rendered, so a megabyte of notes costs no
-    more than a page of them.
+    Only `limit` characters of the Markdown are rendered (HTML is longer than its
+    Markdown), so a megabyte of notes costs no more than a page of them; the feeds read no
+    more than that of them from the database either.
     """
-    if episode.description.strip():
-        source, cut = head(episode.description.strip(), 2 * limit)
+    if description.strip():
+        source, cut = head(description.strip(), limit)
         rendered = str(render_markdown(source)).strip()
-    elif episode.summary.strip():
-        source, cut = head(episode.summary.strip(), limit)
+    elif summary.strip():
+        source, cut = head(summary.strip(), limit)
         rendered = f"<p>{escape(source)}</p>"
     else:
         return ""
