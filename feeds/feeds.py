@@ -1,12 +1,14 @@
 """The site's feeds, as Django syndication feeds.
 
-- `PodcastFeed`: /feed/podcast.xml, every published episode, for podcast apps.
+- `PodcastFeed`: /feed/podcast.xml, the published episodes, for podcast apps.
 - `TagPodcastFeed`, `PersonPodcastFeed`: the same, for the episodes on one topic or with one
   person (/tags/<slug>/feed.xml, /people/<slug>/feed.xml).
 - `PostsFeed`: /feed/posts.xml, the editors' posts in full, as Atom.
 
 Each answers a conditional GET (If-None-Match, If-Modified-Since) from one aggregate query,
-without rendering anything, and may be kept a few minutes by any cache.
+without rendering anything, and may be kept a few minutes by any cache. Each is bounded
+whatever the archive holds: FEED_PAGE_SIZE items a page (`?page=`), texts cut past the
+FEED_*_MAX_CHARS settings (feeds/html.py).
 """
 
 import hashlib
@@ -541,10 +543,13 @@ class PostsFeed(ConditionalFeed):
         page = subject.page
         return (
             subject.posts.select_related("author")
-            .defer("body")
-            # Only as much of the text as the entry may show is read (one more: to know
+            .defer("body", "hindsight_note")
+            # Only as much of the texts as the entry may show is read (one more: to know
             # that there was more).
-            .annotate(body_head=Left("body", settings.FEED_POST_MAX_CHARS + 1))
+            .annotate(
+                body_head=Left("body", settings.FEED_POST_MAX_CHARS + 1),
+                hindsight_head=Left("hindsight_note", settings.FEED_POST_MAX_CHARS + 1),
+            )
             .prefetch_related("tags")
             .order_by("-published_at", "-pk")[page.start : page.stop]
         )
@@ -584,5 +589,9 @@ class PostsFeed(ConditionalFeed):
         limit = settings.FEED_POST_MAX_CHARS
         url = absolute(post.get_absolute_url())
         body, cut = html.head(post.body_head, limit)
-        content = render_to_string(self.content_template, {"post": post, "body": body})
+        note, note_cut = html.head(post.hindsight_head, limit)
+        content = render_to_string(
+            self.content_template, {"post": post, "body": body, "hindsight_note": note}
+        )
+        cut = cut or note_cut
         return {"content": html.cap(content, limit, url, cut=cut, label="Read it all")}

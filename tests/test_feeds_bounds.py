@@ -357,3 +357,17 @@ def test_the_posts_feed_is_paged(client, db, settings):
     second = etree.fromstring(client.get(f"{POSTS}?page=2").content)
     assert len(second.findall(f"{{{ATOM}}}entry")) == 1
     assert PostsFeed  # the class the page belongs to
+
+
+def test_a_posts_long_hindsight_note_is_cut_too(client, db, settings):
+    settings.FEED_POST_MAX_CHARS = 2000
+    PostFactory(
+        body="A short essay.",
+        hindsight_verdict="wrong",
+        hindsight_date=datetime.date(2025, 1, 1),
+        hindsight_note="We were wrong. " * 100_000,
+    )
+    (entry,) = feedparser.parse(client.get(POSTS).content).entries
+    content = entry.content[0].value
+    assert len(content) <= 2000 + 100
+    assert "Read it all" in content
