@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.batching import deferred
 from core.signals import content_changed
 
 GENERATION_KEY = "feeds:generation"
@@ -37,11 +38,18 @@ def _new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def bump():
-    """A new token now (for this transaction's own requests) and again once the transaction
-    commits (so that no feed rendered from the old rows meanwhile is kept as current)."""
+def _renew():
+    """A new token now, and again once the transaction commits (so that no feed rendered
+    from the old rows meanwhile is kept as current)."""
     _new_generation()
     transaction.on_commit(_new_generation)
+
+
+def bump():
+    """Content changed: renew the token, once at the end of the open batch (a request, an
+    import) if there is one, else now."""
+    if deferred("feeds-generation", start=list, flush=lambda _: _renew()) is None:
+        _renew()
 
 
 def _model_changed(sender, **kwargs):

@@ -15,10 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
+from core.batching import batch
 from episodes.models import Chapter, Episode
 from episodes.services import replace_chapters
 from feeds import html
 from feeds.feeds import PodcastFeed, PostsFeed
+from feeds.signals import generation
 from tests.factories import (
     AppearanceFactory,
     ChapterFactory,
@@ -371,3 +373,12 @@ def test_a_posts_long_hindsight_note_is_cut_too(client, db, settings):
     content = entry.content[0].value
     assert len(content) <= 2000 + 100
     assert "Read it all" in content
+
+
+def test_inside_a_batch_the_generation_is_renewed_once_at_its_end(db):
+    before = generation()
+    with batch():
+        for n in range(3):
+            PersonFactory(name=f"Person {n}")
+        assert generation() == before  # an import does not renew it a thousand times
+    assert generation() != before
