@@ -5,7 +5,6 @@ only up to FEED_CACHE_MAX_BYTES.
 """
 
 import datetime
-import time
 
 import feedparser
 import pytest
@@ -152,10 +151,8 @@ def test_200_episodes_of_a_megabyte_of_notes_make_a_small_feed_in_a_few_queries(
         Chapter(episode=episode, start=0, title="Intro " * 40) for episode in episodes[:20]
     )
     client.get(FEED)  # the GUID is stored on the first request
-    started = time.monotonic()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(FEED)
-    elapsed = time.monotonic() - started
     # show, hosts, aggregate, episodes, appearances, chapters, discussions, tags
     assert len(queries) <= 8, [q["sql"] for q in queries]
     assert len(response.content) < 5 * MEGABYTE
@@ -164,7 +161,10 @@ def test_200_episodes_of_a_megabyte_of_notes_make_a_small_feed_in_a_few_queries(
     for item in items:
         assert len(item.findtext("description")) <= LIMIT
         assert len(item.findtext(CONTENT)) <= 10_000
-    assert elapsed < 10, elapsed
+    # Only the start of each episode's notes was read (LEFT(), SUBSTR() on SQLite), not a
+    # megabyte of them: no time limit here, which a busy machine would make flaky.
+    sql = [q["sql"].upper() for q in queries]
+    assert any("LEFT(" in q or "SUBSTR(" in q for q in sql), sql
 
 
 # Pages.
