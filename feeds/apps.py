@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class FeedsConfig(AppConfig):
     name = "feeds"
     verbose_name = "Feeds"
+
+    def ready(self):
+        from feeds import signals
+
+        signals.connect()

@@ -1,12 +1,14 @@
 """The site's feeds, as Django syndication feeds.
 
-- `PodcastFeed`: /feed/podcast.xml, every published episode, for podcast apps.
+- `PodcastFeed`: /feed/podcast.xml, the published episodes, for podcast apps.
 - `TagPodcastFeed`, `PersonPodcastFeed`: the same, for the episodes on one topic or with one
   person (/tags/<slug>/feed.xml, /people/<slug>/feed.xml).
 - `PostsFeed`: /feed/posts.xml, the editors' posts in full, as Atom.
 
 Each answers a conditional GET (If-None-Match, If-Modified-Since) from one aggregate query,
-without rendering anything, and may be kept a few minutes by any cache.
+without rendering anything, and may be kept a few minutes by any cache. Each is bounded
+whatever the archive holds: FEED_PAGE_SIZE items a page (`?page=`), texts cut past the
+FEED_*_MAX_CHARS settings (feeds/html.py).
 """
 
 import hashlib
@@ -17,12 +19,13 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import Left
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
@@ -39,6 +42,7 @@ from feeds.podcast import (
     podcast_feed_url,
     show_image,
 )
+from feeds.signals import generation
 from people.models import Person
 from posts.models import Post
 
@@ -46,47 +50,115 @@ SITE_NAME = "The Information Bottleneck"
 
 # Part of every ETag: change it when the feeds' markup changes, so that clients holding a
 # feed from before the deploy fetch it again.
-FEED_FORMAT = "feeds-1"
+FEED_FORMAT = "feeds-2"
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a feed's content depends on, from one aggregate query: its ETag, Last-Modified
+    (a datetime or None), and how many items it has in all (over its pages)."""
+
+    etag: str
+    last_modified: object
+    count: int
 
 
 def _version(key, count, *stamps):
-    """(ETag, Last-Modified) for a feed from what its content depends on."""
+    """The Version of a feed from what its content depends on (and the feeds' content
+    generation, which changes with what the stamps do not see: see feeds/signals.py)."""
     known = [stamp for stamp in stamps if stamp is not None]
-    parts = [FEED_FORMAT, settings.SITE_URL, key, str(count), *map(str, stamps)]
+    parts = [FEED_FORMAT, settings.SITE_URL, generation(), key, str(count), *map(str, stamps)]
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
-    return f'"{etag}"', max(known) if known else None
+    return Version(f'"{etag}"', max(known) if known else None, count)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """Which of a feed's pages a request asks for: FEED_PAGE_SIZE items each, newest first.
+
+    The feed's address is the first page; `?page=2` the next. The pages link each other as
+    an RFC 5005 paged feed (first, previous, next, last).
+    """
+
+    number: int
+    count: int  # items in the whole feed
+    size: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def start(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def stop(self):
+        return self.start + self.size
+
+    def url(self, feed_url, number):
+        return feed_url if number == 1 else f"{feed_url}?page={number}"
+
+    def links(self, feed_url):
+        """[(rel, absolute URL)] to the other pages; none for a feed of one page."""
+        if self.pages == 1:
+            return []
+        links = [("first", self.url(feed_url, 1))]
+        if self.number > 1:
+            links.append(("previous", self.url(feed_url, self.number - 1)))
+        if self.number < self.pages:
+            links.append(("next", self.url(feed_url, self.number + 1)))
+        links.append(("last", self.url(feed_url, self.pages)))
+        return links
+
+
+def _page_number(request):
+    """The page asked for: 1 without `?page=`; 404 for anything but a whole number >= 1."""
+    value = request.GET.get("page", "1")
+    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 6:
+        raise Http404("No such page of this feed.")
+    return int(value)
 
 
 class ConditionalFeed(Feed):
     """A feed that answers a conditional GET with 304 from `version()`, before rendering.
 
-    The feed rendered for a version is also kept in Django's cache for PUBLIC_PAGE_MAX_AGE,
-    so that the many apps polling without a validator do not each render it again. What the
-    version does not cover (a guest's new photo, say) shows within that time.
+    A request names a page (`?page=`, see FeedPage); the feed object gets it as `page`. The
+    feed rendered for a version is also kept in Django's cache for PUBLIC_PAGE_MAX_AGE (when
+    at most FEED_CACHE_MAX_BYTES), under a key made of the version, so that the many apps
+    polling without a validator do not each render it again, and any change of content
+    shows at the next request.
     """
 
     def version(self, obj):
-        """(ETag, Last-Modified datetime or None) of the feed for `obj`."""
+        """The Version of the feed for `obj`."""
         raise NotImplementedError
 
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        number = _page_number(request)
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("No such feed.") from None
-        etag, last_modified = self.version(obj)
+        version = self.version(obj)
+        obj.page = FeedPage(number=number, count=version.count, size=settings.FEED_PAGE_SIZE)
+        if number > obj.page.pages:
+            raise Http404("No such page of this feed.")
+        etag = version.etag if number == 1 else f'{version.etag[:-1]}-{number}"'
 
         @condition(
-            etag_func=lambda request: etag, last_modified_func=lambda request: last_modified
+            etag_func=lambda request: etag,
+            last_modified_func=lambda request: version.last_modified,
         )
         def render(request):
             cache_key = f"feeds:{request.path}:{etag}"
             body = cache.get(cache_key)
             if body is None:
-                body = self.get_feed(obj, request).writeString("utf-8")
-                cache.set(cache_key, body, settings.PUBLIC_PAGE_MAX_AGE)
+                body = self.get_feed(obj, request).writeString("utf-8").encode()
+                if len(body) <= settings.FEED_CACHE_MAX_BYTES:
+                    cache.set(cache_key, body, settings.PUBLIC_PAGE_MAX_AGE)
             return HttpResponse(body, content_type=self.feed_type.content_type)
 
         response = render(request)
@@ -111,6 +183,7 @@ class PodcastSubject:
     feed_url: str  # absolute
     podcast_guid: str = ""  # only the show's own feed has one
     missing_when_empty: bool = False
+    page: FeedPage | None = None  # set by ConditionalFeed
 
 
 def _show():
@@ -120,8 +193,19 @@ def _show():
     return show
 
 
+def _plain(text):
+    """A name as channel text: no markup (tags stripped), whatever an editor or an import
+    typed. A channel's description is read as HTML, so it is also escaped there."""
+    return strip_tags(text).strip()
+
+
 def _person_entry(person, role, url_of):
-    return {"name": person.name, "role": role, "href": url_of(person), "img": person_image(person)}
+    return {
+        "name": _plain(person.name),
+        "role": role,
+        "href": url_of(person),
+        "img": person_image(person),
+    }
 
 
 class _UrlCache:
@@ -160,6 +244,33 @@ def _enclosure_owners(episodes):
     return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
 
 
+def _with_heads(episodes):
+    """The episodes without their long texts, but with as much of each as an item may show
+    (`notes_head`, `summary_head`, `transcript_head`, `music_credits_head`): a megabyte of
+    notes is not read, let alone kept, for 4,000 characters of them."""
+    notes = settings.FEED_NOTES_MAX_CHARS + 1  # one more: to know that there was more
+    return episodes.defer("description", "summary", "transcript", "music_credits").annotate(
+        notes_head=Left("description", notes),
+        summary_head=Left("summary", notes),
+        transcript_head=Left("transcript", 1000),
+        music_credits_head=Left("music_credits", settings.FEED_ITEM_CONTENT_MAX_CHARS + 1),
+    )
+
+
+def _enclosure_owners_among(feed_episodes, episodes):
+    """As `_enclosure_owners`, for `episodes` among all of `feed_episodes` (one query)."""
+    urls = {episode.audio_url for episode in episodes if episode.audio_url}
+    owner = {}
+    sharing = (
+        feed_episodes.filter(audio_url__in=urls)
+        .order_by("published_at", "pk")
+        .values_list("audio_url", "pk")
+    )
+    for url, pk in sharing:
+        owner.setdefault(url, pk)
+    return {e.pk: bool(e.audio_url) and owner[e.audio_url] == e.pk for e in episodes}
+
+
 @dataclass
 class PodcastItem:
     """One episode as a podcast feed's item says it."""
@@ -180,7 +291,8 @@ class PodcastItem:
         url = url_of(episode)
         chapters = feed_chapters(episode, url_of)
         appearances = episode.feed_appearances
-        notes_html = html.notes(episode)
+        limit = settings.FEED_NOTES_MAX_CHARS
+        notes_html = html.notes(episode.notes_head, episode.summary_head, limit, url)
         guests = [
             (a.person.name, url_of(a.person), a.affiliation)
             for a in appearances
@@ -189,8 +301,12 @@ class PodcastItem:
         return cls(
             episode=episode,
             url=url,
-            description=html.description(notes_html, chapters),
-            content=html.content(notes_html, chapters, guests, episode.music_credits, url),
+            description=html.description(notes_html, chapters, limit),
+            content=html.cap(
+                html.content(notes_html, chapters, guests, episode.music_credits_head, url),
+                settings.FEED_ITEM_CONTENT_MAX_CHARS,
+                url,
+            ),
             enclosure=Enclosure(
                 episode.audio_url, str(episode.audio_size or 0), episode.audio_type
             )
@@ -202,7 +318,7 @@ class PodcastItem:
             if chapters
             else "",
             transcript_url=absolute(reverse("feeds:transcript", args=[episode.slug]))
-            if episode.transcript.strip()
+            if episode.transcript_head.strip()
             else "",
             language=show.language,
         )
@@ -258,7 +374,7 @@ class PodcastFeed(ConditionalFeed):
         return subject.description
 
     def feed_url(self, subject):
-        return subject.feed_url
+        return subject.page.url(subject.feed_url, subject.page.number)
 
     def feed_copyright(self, subject):
         return subject.show.copyright or None
@@ -279,18 +395,24 @@ class PodcastFeed(ConditionalFeed):
             "hosts": [_person_entry(host, "host", _UrlCache()) for host in hosts],
             "funding_url": show.funding_url,
             "funding_text": show.funding_text or "Support the show",
+            "page_links": subject.page.links(subject.feed_url),
         }
 
     # The episodes.
 
     def items(self, subject):
-        """Every episode of the feed, newest first, with what its item says worked out once."""
+        """The episodes of the feed's page, newest first, with what their items say worked
+        out once."""
+        page = subject.page
         episodes = list(
-            subject.episodes.prefetch_related(*episode_prefetches()).order_by(
-                "-published_at", "-pk"
-            )
+            _with_heads(subject.episodes)
+            .prefetch_related(*episode_prefetches())
+            .order_by("-published_at", "-pk")[page.start : page.stop]
         )
-        enclosures = _enclosure_owners(episodes)
+        if page.pages == 1:
+            enclosures = _enclosure_owners(episodes)
+        else:  # the older episode sharing an audio URL may be on another page
+            enclosures = _enclosure_owners_among(subject.episodes, episodes)
         url_of = _UrlCache()
         return [
             PodcastItem.of(episode, subject.show, url_of, enclosures[episode.pk])
@@ -346,13 +468,14 @@ class TagPodcastFeed(PodcastFeed):
     def get_object(self, request, slug):
         tag = Tag.objects.get(slug=slug)
         show = _show()
+        name = _plain(tag.name)
         return PodcastSubject(
             show=show,
             episodes=Episode.objects.live().filter(show=show, tags=tag),
             key=f"tag:{tag.pk}:{tag.name}",
-            title=f"{show.title}: #{tag.name}",
+            title=f"{show.title}: #{name}",
             link=absolute(reverse("tag_detail", args=[tag.slug])),
-            description=f"Every episode of {show.title} on {tag.name}.",
+            description=escape(f"Every episode of {show.title} on {name}."),
             feed_url=absolute(reverse("feeds:tag", args=[tag.slug])),
             missing_when_empty=True,
         )
@@ -368,18 +491,25 @@ class PersonPodcastFeed(PodcastFeed):
     def get_object(self, request, slug):
         person = Person.objects.get(slug=slug)
         show = _show()
+        name = _plain(person.name)
         return PodcastSubject(
             show=show,
             episodes=Episode.objects.live().filter(show=show).with_person(person),
             key=f"person:{person.pk}:{person.name}:{person.photo.name}",
-            title=f"{show.title}: episodes with {person.name}",
+            title=f"{show.title}: episodes with {name}",
             link=absolute(person.get_absolute_url()),
-            description=f"Every episode of {show.title} with {person.name}.",
+            description=escape(f"Every episode of {show.title} with {name}."),
             feed_url=absolute(reverse("feeds:person", args=[person.slug])),
         )
 
 
 # The posts.
+
+
+@dataclass
+class PostsSubject:
+    posts: QuerySet  # the published posts
+    page: FeedPage | None = None  # set by ConditionalFeed
 
 
 class PostsFeed(ConditionalFeed):
@@ -392,10 +522,10 @@ class PostsFeed(ConditionalFeed):
     content_template = "feeds/post_content.html"
 
     def get_object(self, request):
-        return Post.objects.live()
+        return PostsSubject(posts=Post.objects.live())
 
-    def version(self, posts):
-        stats = posts.aggregate(
+    def version(self, subject):
+        stats = subject.posts.aggregate(
             count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
         )
         return _version("posts", stats["count"], stats["updated"], stats["published"])
@@ -403,14 +533,25 @@ class PostsFeed(ConditionalFeed):
     def link(self):
         return absolute(reverse("posts:list"))
 
-    def feed_url(self):
-        return absolute(reverse("feeds:posts"))
+    def feed_url(self, subject):
+        return subject.page.url(absolute(reverse("feeds:posts")), subject.page.number)
 
-    def items(self, posts):
+    def feed_extra_kwargs(self, subject):
+        return {"page_links": subject.page.links(absolute(reverse("feeds:posts")))}
+
+    def items(self, subject):
+        page = subject.page
         return (
-            posts.select_related("author")
+            subject.posts.select_related("author")
+            .defer("body", "hindsight_note")
+            # Only as much of the texts as the entry may show is read (one more: to know
+            # that there was more).
+            .annotate(
+                body_head=Left("body", settings.FEED_POST_MAX_CHARS + 1),
+                hindsight_head=Left("hindsight_note", settings.FEED_POST_MAX_CHARS + 1),
+            )
             .prefetch_related("tags")
-            .order_by("-published_at", "-pk")
+            .order_by("-published_at", "-pk")[page.start : page.stop]
         )
 
     def item_title(self, post):
@@ -443,4 +584,14 @@ class PostsFeed(ConditionalFeed):
         return [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post):
-        return {"content": render_to_string(self.content_template, {"post": post})}
+        """The full text, cut past FEED_POST_MAX_CHARS (only that much of the Markdown is
+        read and rendered)."""
+        limit = settings.FEED_POST_MAX_CHARS
+        url = absolute(post.get_absolute_url())
+        body, cut = html.head(post.body_head, limit)
+        note, note_cut = html.head(post.hindsight_head, limit)
+        content = render_to_string(
+            self.content_template, {"post": post, "body": body, "hindsight_note": note}
+        )
+        cut = cut or note_cut
+        return {"content": html.cap(content, limit, url, cut=cut, label="Read it all")}

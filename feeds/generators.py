@@ -51,9 +51,11 @@ class PodcastRssFeed(Rss201rev2Feed):
     def add_root_elements(self, handler):
         """Channel extras: image, author, owner, categories ([(parent, [children])]),
         explicit, podcast_type, podcast_guid, locked, locked_owner, hosts (people, see
-        `_add_person`), funding_url, funding_text."""
+        `_add_person`), funding_url, funding_text, page_links ([(rel, url)], RFC 5005)."""
         super().add_root_elements(handler)
         feed = self.feed
+        for rel, href in feed["page_links"]:
+            handler.addQuickElement("atom:link", None, {"rel": rel, "href": href})
         handler.startElement("image", {})
         handler.addQuickElement("url", feed["image"])
         handler.addQuickElement("title", feed["title"])
@@ -140,6 +142,12 @@ class FullTextAtomFeed(Atom1Feed):
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
+
+    def add_root_elements(self, handler):
+        """Feed extras: page_links ([(rel, url)] to the other pages, RFC 5005)."""
+        super().add_root_elements(handler)
+        for rel, href in self.feed["page_links"]:
+            handler.addQuickElement("link", "", {"rel": rel, "href": href})
 
     def add_item_elements(self, handler, item):
         """Item extras: content (HTML)."""

@@ -7,36 +7,120 @@ the site's Markdown renderer, which sanitizes them. Links are absolute, since fe
 show them away from the site.
 """
 
+import re
 from html import escape
 
 from core.markdown import render_markdown
 
-
-def notes(episode):
-    """The show notes (Markdown) as HTML, or the summary when there are none."""
-    if episode.description.strip():
-        return str(render_markdown(episode.description)).strip()
-    if episode.summary.strip():
-        return f"<p>{escape(episode.summary)}</p>"
-    return ""
+ELLIPSIS = "…"
 
 
-# Apple Podcasts and Spotify read at most this much of an episode's <description>.
-DESCRIPTION_LIMIT = 4000  # bytes
+def notes(description, summary, limit, url):
+    """The show notes (Markdown) as HTML, or the summary when there are none, in at most
+    `limit` characters: longer ones are cut (`cap()`), pointing to `url` for the rest.
+
+    Only `limit` characters of the Markdown are rendered (HTML is longer than its
+    Markdown), so a megabyte of notes costs no more than a page of them; the feeds read no
+    more than that of them from the database either.
+    """
+    if description.strip():
+        source, cut = head(description.strip(), limit)
+        rendered = str(render_markdown(source)).strip()
+    elif summary.strip():
+        source, cut = head(summary.strip(), limit)
+        rendered = f"<p>{escape(source)}</p>"
+    else:
+        return ""
+    return cap(rendered, limit, url, cut=cut)
 
 
-def description(notes_html, chapters):
+def head(text, size):
+    """(the start of `text`, cut after a paragraph or a word, no longer than `size`; whether
+    it was cut)."""
+    if len(text) <= size:
+        return text, False
+    head = text[:size]
+    end = head.rfind("\n\n")
+    if end < size // 2:
+        end = max(head.rfind(" "), head.rfind("\n"))
+    return (head[:end] if end > 0 else head).rstrip(), True
+
+
+def more_link(url, label="Full notes"):
+    """What a cut text ends with: where to read all of it."""
+    return f'\n<p>{escape(label)}: <a href="{escape(url)}">{escape(url)}</a></p>'
+
+
+def cap(html_text, limit, url, *, cut=False, label="Full notes"):
+    """`html_text` when it is at most `limit` characters (and `cut` is false); else its start,
+    cut after an element or a word (never inside a tag or an entity), the elements still
+    open closed, "…", and a link to `url` for the rest: at most `limit` characters in all.
+
+    For the HTML this site makes (sanitized Markdown, escaped values): well-formed, no
+    comments or CDATA.
+    """
+    if len(html_text) <= limit and not cut:
+        return html_text
+    link = more_link(url, label)
+    return _cut(html_text, limit - len(link)) + link
+
+
+# A tag (attribute values may hold ">"), or text up to the next tag.
+_TOKEN = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|[^<]+""")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
+
+
+def _closing(open_tags):
+    return "".join(f"</{name}>" for name in reversed(open_tags))
+
+
+def _cut(html_text, budget):
+    """The start of `html_text`, then "…" and the closing tags, in at most `budget`
+    characters (if it allows "…" at all). Reads no further than it keeps."""
+    kept, used, open_tags = [], 0, []
+    for match in _TOKEN.finditer(html_text):
+        token = match.group()
+        tag = _TAG.match(token)
+        if token.startswith("<"):
+            if not tag:
+                continue  # not markup we write; dropped
+            closing, name = tag.group(1), tag.group(2).lower()
+            after = list(open_tags)
+            if closing:
+                if name in after:
+                    del after[len(after) - 1 - after[::-1].index(name)]
+            elif name not in _VOID and not token.endswith("/>"):
+                after.append(name)
+            if used + len(token) + len(_closing(after)) + len(ELLIPSIS) > budget:
+                break
+            open_tags = after
+        else:
+            room = budget - used - len(_closing(open_tags)) - len(ELLIPSIS)
+            if len(token) > room:
+                # At the last space that fits (an entity has none, so none is split).
+                end = max(token.rfind(" ", 0, room + 1), token.rfind("\n", 0, room + 1))
+                if end > 0:
+                    kept.append(token[:end].rstrip())
+                break
+        kept.append(token)
+        used += len(token)
+    return "".join(kept).rstrip() + ELLIPSIS + _closing(open_tags)
+
+
+def description(notes_html, chapters, limit):
     """<description>: the notes, then the chapters one a line ("04:09 Title"), from which
     apps like Spotify make chapters of their own. Only the HTML every app accepts.
 
-    When the two pass the apps' limit, the notes alone: the chapters are still in the
-    content, and in the JSON chapters the feed points to.
+    When the two pass `limit` characters (Apple Podcasts shows 4,000), the notes alone
+    (already no longer than that): the chapters are still in the content, and in the JSON
+    chapters the feed points to.
     """
     if not chapters:
         return notes_html
     lines = "\n".join(f"<li>{escape(c.timestamp)} {escape(c.title)}</li>" for c in chapters)
     full = f"{notes_html}\n<p>Chapters:</p>\n<ul>\n{lines}\n</ul>"
-    return full if len(full.encode()) <= DESCRIPTION_LIMIT else notes_html
+    return full if len(full) <= limit else notes_html
 
 
 def content(notes_html, chapters, guests, music_credits, episode_url):

@@ -430,3 +430,27 @@ QUERY_STRING_MAX_LENGTH = env.int("QUERY_STRING_MAX_LENGTH", default=8192)
 # Django's own: the most parameters in a query string or form (400 past it). The largest body
 # read into memory, DATA_UPLOAD_MAX_MEMORY_SIZE (413 past it), is set with the uploads above.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+
+
+# Feeds
+# What one feed may weigh, whatever the archive holds. The notes of an episode are cut (at a
+# word or an element, with "…" and a link to the full notes) past FEED_NOTES_MAX_CHARS, as
+# Apple Podcasts does at 4,000 characters; an item's whole content:encoded (notes, guests,
+# chapters, music) past FEED_ITEM_CONTENT_MAX_CHARS; a post's full text in the Atom feed past
+# FEED_POST_MAX_CHARS. A feed lists FEED_PAGE_SIZE items, the newest; older ones are on
+# further pages (?page=2), linked as RFC 5005 paged feeds. A rendered feed bigger than
+# FEED_CACHE_MAX_BYTES is not kept in the cache.
+
+
+def _positive_int(name, default):
+    value = env.int(name, default=default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be a positive whole number.")
+    return value
+
+
+FEED_NOTES_MAX_CHARS = _positive_int("FEED_NOTES_MAX_CHARS", 4000)
+FEED_ITEM_CONTENT_MAX_CHARS = _positive_int("FEED_ITEM_CONTENT_MAX_CHARS", 10000)
+FEED_POST_MAX_CHARS = _positive_int("FEED_POST_MAX_CHARS", 20000)
+FEED_PAGE_SIZE = _positive_int("FEED_PAGE_SIZE", 300)
+FEED_CACHE_MAX_BYTES = _positive_int("FEED_CACHE_MAX_BYTES", 5_000_000)

@@ -16,6 +16,14 @@ ARXIV_ID = RegexValidator(
     'An arXiv id looks like "2405.07987" (or "cs/0112017" for old papers), without a URL.',
 )
 DOI = RegexValidator(r"^10\.\d{4,9}/\S+$", 'A DOI looks like "10.48550/arXiv.2405.07987".')
+OPENALEX_WORK = RegexValidator(
+    r"\AW[0-9]+\Z", 'An OpenAlex work id looks like "W4396833154", without a URL.'
+)
+SEMANTIC_SCHOLAR_PAPER = RegexValidator(
+    r"\A([0-9a-f]{40}|[0-9]+)\Z",
+    "A Semantic Scholar paper id is the 40 hexadecimal characters of its address, or its "
+    "CorpusId (digits), without a URL.",
+)
 
 
 class PaperQuerySet(models.QuerySet):
@@ -98,8 +106,20 @@ class Paper(models.Model):
     arxiv_id = models.CharField("arXiv id", max_length=40, blank=True, validators=[ARXIV_ID])
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[DOI])
     url = WebURLField("URL", blank=True, help_text="Where to read it, if not arXiv or DOI.")
-    openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
-    semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=64, blank=True)
+    openalex_id = models.CharField(
+        "OpenAlex id",
+        max_length=40,
+        blank=True,
+        validators=[OPENALEX_WORK],
+        help_text='Like "W4396833154".',
+    )
+    semantic_scholar_id = models.CharField(
+        "Semantic Scholar id",
+        max_length=64,
+        blank=True,
+        validators=[SEMANTIC_SCHOLAR_PAPER],
+        help_text="40 hexadecimal characters, or the CorpusId (digits).",
+    )
     authors = models.ManyToManyField(
         "people.Person", through="Authorship", related_name="authored_papers", blank=True
     )

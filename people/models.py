@@ -8,6 +8,13 @@ from taggit.managers import TaggableManager
 
 from core.fields import WebURLField
 from core.text import name_key, unique_slug
+from people.validators import (
+    GOOGLE_SCHOLAR_USER,
+    OPENALEX_AUTHOR,
+    OPENALEX_INSTITUTION,
+    ORCID,
+    SEMANTIC_SCHOLAR_AUTHOR,
+)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -66,14 +73,32 @@ class Person(models.Model):
     photo = models.ImageField(upload_to="people/", blank=True)
     is_host = models.BooleanField("host", default=False, help_text="One of the show's hosts.")
     openalex_id = models.CharField(
-        "OpenAlex id", max_length=40, blank=True, help_text='Like "A5012345678".'
+        "OpenAlex id",
+        max_length=40,
+        blank=True,
+        validators=[OPENALEX_AUTHOR],
+        help_text='Like "A5012345678".',
     )
-    semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=40, blank=True)
+    semantic_scholar_id = models.CharField(
+        "Semantic Scholar id",
+        max_length=40,
+        blank=True,
+        validators=[SEMANTIC_SCHOLAR_AUTHOR],
+        help_text='Digits, like "2094770".',
+    )
     orcid = models.CharField(
-        "ORCID", max_length=19, blank=True, help_text='Like "0000-0002-1825-0097".'
+        "ORCID",
+        max_length=19,
+        blank=True,
+        validators=ORCID,
+        help_text='Like "0000-0002-1825-0097".',
     )
     google_scholar_id = models.CharField(
-        "Google Scholar id", max_length=40, blank=True, help_text='The "user=" part of the URL.'
+        "Google Scholar id",
+        max_length=40,
+        blank=True,
+        validators=[GOOGLE_SCHOLAR_USER],
+        help_text='The "user=" part of the URL, like "ROILf3EAAAAJ".',
     )
     topics = TaggableManager(blank=True, help_text="Research topics, as tags.")
 
@@ -144,7 +169,13 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
     homepage = WebURLField(blank=True)
-    openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
+    openalex_id = models.CharField(
+        "OpenAlex id",
+        max_length=40,
+        blank=True,
+        validators=[OPENALEX_INSTITUTION],
+        help_text='Like "I63966007".',
+    )
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from lxml import etree
+from taggit.models import Tag
 
 from feeds.feeds import PersonPodcastFeed, PostsFeed
 from tests.factories import (
@@ -246,6 +247,38 @@ def test_an_unknown_person_has_no_feed(client, show):
 def test_a_person_not_yet_on_the_show_has_an_empty_feed_to_follow(client, show):
     PersonFactory(slug="future-guest")
     assert rss(client.get("/people/future-guest/feed.xml")).entries == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'Eve <script>alert("x")</script>Hacker',
+        'Eve <img src=x onerror="alert(1)">Hacker',
+        "Eve &lt;b&gt;Hacker",
+    ],
+)
+def test_markup_in_a_persons_name_reaches_no_feed_reader(client, show, name):
+    guest = PersonFactory(name=name, slug="eve")
+    AppearanceFactory(episode=EpisodeFactory(show=show), person=guest)
+    response = client.get("/people/eve/feed.xml")
+    rss(response)
+    channel = etree.fromstring(response.content).find("channel")
+    texts = [
+        channel.findtext("title"),
+        channel.findtext("description"),
+        *[p.text for p in channel.iter(f"{{{NS['podcast']}}}person")],
+    ]
+    for text in texts:
+        assert "<" not in text and "script" not in text and "onerror" not in text, text
+        assert "Eve" in text and "Hacker" in text, text
+
+
+def test_markup_in_a_topic_reaches_no_feed_reader(client, show):
+    EpisodeFactory(show=show, tags=["<img src=x onerror=alert(1)>ml"])
+    slug = Tag.objects.get().slug
+    channel = etree.fromstring(client.get(f"/tags/{slug}/feed.xml").content).find("channel")
+    for text in [channel.findtext("title"), channel.findtext("description")]:
+        assert "<" not in text and "onerror" not in text, text
 
 
 def test_a_person_feed_answers_a_conditional_get_without_rendering(client, show, monkeypatch):
