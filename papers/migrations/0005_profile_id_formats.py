@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('papers', '0003_papers_without_a_year_last'),
+        ('papers', '0004_paper_year_in_range'),
     ]
 
     operations = [
