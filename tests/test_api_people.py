@@ -294,6 +294,8 @@ def test_positions_sent_replace_the_old_ones_and_positions_left_out_stay(editor_
     [
         ({"name": ""}, "name"),
         ({"name": 7}, "name"),
+        # Longer than the documented maxLength as sent, though not once DRF trims it.
+        ({"name": "\u0085" + "n" * 200}, "name"),
         ({"is_host": "no"}, "is_host"),
         ({"homepage": "not a url"}, "homepage"),
         ({"homepage": "ftp://example.com/"}, "homepage"),

@@ -229,6 +229,16 @@ def type_errors(field, value):
                 "Null characters are not allowed.", code="null_characters_not_allowed"
             )
         ]
+    max_length = getattr(field, "max_length", None)
+    if isinstance(value, str) and max_length is not None and len(value) > max_length:
+        # DRF trims surrounding whitespace before it counts; the OpenAPI document's maxLength
+        # counts what was sent, and so do we.
+        return [
+            serializers.ErrorDetail(
+                f"Ensure this field has no more than {max_length} characters.",
+                code="max_length",
+            )
+        ]
     child = getattr(field, "child", None) or getattr(field, "child_relation", None)
     if kind is list and child is not None and not isinstance(child, serializers.Serializer):
         errors = {i: e for i, item in enumerate(value) if (e := type_errors(child, item))}
