@@ -115,7 +115,8 @@ class FeedPage:
 def _page_number(request):
     """The page asked for: 1 without `?page=`; 404 for anything but a whole number >= 1."""
     value = request.GET.get("page", "1")
-    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 6:
+    # The length first: int() refuses strings of more than 4,300 digits (a 500).
+    if len(value) > 6 or not value.isascii() or not value.isdigit() or int(value) < 1:
         raise Http404("No such page of this feed.")
     return int(value)
 
