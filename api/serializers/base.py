@@ -230,9 +230,14 @@ def type_errors(field, value):
             )
         ]
     max_length = getattr(field, "max_length", None)
-    if isinstance(value, str) and max_length is not None and len(value) > max_length:
-        # DRF trims surrounding whitespace before it counts; the OpenAPI document's maxLength
-        # counts what was sent, and so do we.
+    if (
+        isinstance(value, str)
+        and max_length is not None
+        and len(value) > max_length >= len(value.strip())
+    ):
+        # DRF trims surrounding whitespace before it counts, so this one would pass; the
+        # OpenAPI document's maxLength counts what was sent, and so do we. (Longer ones get
+        # DRF's own errors, with the field's other validators' too.)
         return [
             serializers.ErrorDetail(
                 f"Ensure this field has no more than {max_length} characters.",
