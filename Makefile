@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+# make api-check SEED=123: schemathesis with another seed (see scripts/check-api-schema.sh).
+SEED ?= $(or $(API_CHECK_SEED),20250101)
+EXAMPLES ?= $(or $(API_CHECK_EXAMPLES),100)
 # Installed again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
@@ -12,7 +15,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test    lint, the whole test suite and api-check (DATABASE_URL picks the database)"
-	@echo "make api-check  schemathesis against the API's OpenAPI document, on a throwaway database"
+	@echo "make api-check  schemathesis against the API's OpenAPI document, on a throwaway database (SEED=N: another seed)"
 	@echo "make lint    ruff check and format check"
 	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
 	@echo "make format  let ruff fix what it can"
@@ -61,9 +64,11 @@ test: lint static browser
 	$(BIN)/pytest
 
 # The API against its own OpenAPI document, as an anonymous client and as an editor (about
-# four minutes). A throwaway SQLite database, or ibsite_apicheck beside DATABASE_URL's.
+# four minutes). A throwaway SQLite database, or <name>_apicheck beside DATABASE_URL's.
+# SEED=123 fuzzes with another seed (API_CHECK_SEED; 20250101 when unset), EXAMPLES=N
+# changes the cases per operation (API_CHECK_EXAMPLES, 100).
 api-check: install static
-	bash scripts/check-api-schema.sh
+	API_CHECK_SEED=$(SEED) API_CHECK_EXAMPLES=$(EXAMPLES) bash scripts/check-api-schema.sh
 
 bench: bench-search
 

@@ -4,10 +4,13 @@
 # on any response that the document does not describe (status, content type, body).
 #
 # It never touches the project's database: SQLite in a temporary directory, or, when
-# DATABASE_URL points at PostgreSQL, a separate database (ibsite_apicheck) created and
-# dropped on that server. Needs no input; `make api-check` runs it, and so does `make test`.
+# DATABASE_URL points at PostgreSQL, a separate database (its name + "_apicheck", e.g.
+# ibsite_apicheck, so runs beside different databases do not collide) created and dropped
+# on that server. Needs no input; `make api-check` runs it, and so does `make test`.
 #
-# Environment: API_CHECK_EXAMPLES (cases per operation, 100), API_CHECK_SEED,
+# Environment: API_CHECK_EXAMPLES (cases per operation, 100), API_CHECK_SEED (the
+# generator's seed, 20250101: the same seed sends the same requests; `make api-check
+# SEED=123` fuzzes with another),
 # API_CHECK_WORKERS (threads of each run, 1), API_CHECK_MAX_TIME (seconds after which a run
 # is stopped and fails, 600).
 set -euo pipefail
@@ -19,7 +22,7 @@ EXAMPLES=${API_CHECK_EXAMPLES:-100}
 SEED=${API_CHECK_SEED:-20250101}
 WORKERS=${API_CHECK_WORKERS:-1}
 MAX_TIME=${API_CHECK_MAX_TIME:-600}
-PG_NAME=ibsite_apicheck
+PG_NAME=
 
 started=$(date +%s)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ibsite-api-check.XXXXXX")
@@ -58,6 +61,8 @@ trap 'exit 130' INT TERM
 case "${DATABASE_URL:-}" in
   postgres://* | postgresql://* | pgsql://*)
     pg_url=$DATABASE_URL
+    PG_NAME=$("$PY" -c 'import sys, urllib.parse as u
+print((u.urlsplit(sys.argv[1]).path.strip("/") or "ibsite") + "_apicheck")' "$pg_url")
     DATABASE_URL=$("$PY" -c 'import sys, urllib.parse as u
 url = u.urlsplit(sys.argv[1])
 print(u.urlunsplit(url._replace(path="/" + sys.argv[2])))' "$pg_url" "$PG_NAME")
