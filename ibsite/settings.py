@@ -454,3 +454,18 @@ FEED_ITEM_CONTENT_MAX_CHARS = _positive_int("FEED_ITEM_CONTENT_MAX_CHARS", 10000
 FEED_POST_MAX_CHARS = _positive_int("FEED_POST_MAX_CHARS", 20000)
 FEED_PAGE_SIZE = _positive_int("FEED_PAGE_SIZE", 300)
 FEED_CACHE_MAX_BYTES = _positive_int("FEED_CACHE_MAX_BYTES", 5_000_000)
+
+
+# Jobs whose worker is gone: every JOBS_STUCK_SWEEP_INTERVAL seconds celery beat fails the
+# jobs still "running" past their kind's hard time limit and a minute (jobs.fail_stuck), so
+# that an editor sees why and may run them again. 0 turns the sweep off.
+JOBS_STUCK_SWEEP_INTERVAL = env.int("JOBS_STUCK_SWEEP_INTERVAL", default=5 * 60)
+if JOBS_STUCK_SWEEP_INTERVAL < 0:
+    raise ImproperlyConfigured(
+        f"JOBS_STUCK_SWEEP_INTERVAL={JOBS_STUCK_SWEEP_INTERVAL} must be 0 (off) or more."
+    )
+if JOBS_STUCK_SWEEP_INTERVAL:
+    CELERY_BEAT_SCHEDULE["fail-stuck-jobs"] = {
+        "task": "jobs.fail_stuck",
+        "schedule": JOBS_STUCK_SWEEP_INTERVAL,
+    }

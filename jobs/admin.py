@@ -17,7 +17,14 @@ REFRESH_SECONDS = 2
 
 @admin.register(Job)
 class JobAdmin(DateHierarchyMixin, admin.ModelAdmin):
-    list_display = ["__str__", "state", "progress", "created_by", "created_at", "finished_at"]
+    list_display = [
+        "__str__",
+        "state_shown",
+        "progress",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["state", "kind"]
     list_select_related = ["created_by"]
     search_fields = ["summary", "errors", "params"]
@@ -45,13 +52,23 @@ class JobAdmin(DateHierarchyMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    @admin.display(description="State", ordering="state")
+    def state_shown(self, job):
+        # A job whose worker was killed still says "running" until it is failed (by celery
+        # beat's jobs.fail_stuck, or its message delivered again): say so, with the way out.
+        if job.is_stuck:
+            return "Stuck: its worker stopped answering (run it again)"
+        return job.get_state_display()
+
     @admin.display(description="Progress")
     def progress(self, job):
         if job.total:
             return f"{job.done} of {job.total}"
         return job.progress_text or "\u2014"
 
-    @admin.action(description="Run the selected failed jobs again", permissions=["change"])
+    @admin.action(
+        description="Run the selected failed or stuck jobs again", permissions=["change"]
+    )
     def retry_selected(self, request, queryset):
         jobs = [job for job in queryset if job.can_retry]
         for job in jobs:

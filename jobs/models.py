@@ -8,6 +8,24 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# How long past its hard time limit a running job is taken for stuck (its worker is gone):
+# the time for the worker's main process to notice a killed pool process and fail the job.
+STUCK_MARGIN = datetime.timedelta(seconds=60)
+
+
+class JobQuerySet(models.QuerySet):
+    def stuck(self):
+        """Running past their kind's hard time limit and STUCK_MARGIN: their worker is gone.
+
+        The limits are per kind (in code), so the oldest running jobs are read and checked.
+        """
+        from jobs.runner import DEFAULT_TIME_LIMIT, known_kinds
+
+        shortest = min([k.time_limit for k in known_kinds()] or [DEFAULT_TIME_LIMIT])
+        cutoff = timezone.now() - datetime.timedelta(seconds=shortest) - STUCK_MARGIN
+        running = self.filter(state=Job.State.RUNNING, started_at__lt=cutoff)
+        return [job for job in running.order_by("started_at") if job.is_stuck]
+
 
 class Job(models.Model):
     """Long work run by the queue's worker (or in-process without a broker).
@@ -51,6 +69,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = JobQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
@@ -75,12 +95,13 @@ class Job(models.Model):
     @property
     def is_stuck(self):
         """Running for longer than its hard time limit: its worker was killed."""
-        from jobs.runner import get_kind
+        from jobs.runner import DEFAULT_TIME_LIMIT, find_kind
 
         if self.state != self.State.RUNNING or not self.started_at:
             return False
-        limit = get_kind(self.kind).time_limit if self.kind else 0
-        return timezone.now() - self.started_at > datetime.timedelta(seconds=limit + 60)
+        kind = find_kind(self.kind)  # a kind no longer in the code: the default limit
+        limit = datetime.timedelta(seconds=kind.time_limit if kind else DEFAULT_TIME_LIMIT)
+        return timezone.now() - self.started_at > limit + STUCK_MARGIN
 
     @property
     def can_retry(self):

@@ -102,6 +102,15 @@ def get_kind(name):
         raise JobError(f"There is no kind of job called {name!r}.") from None
 
 
+def find_kind(name):
+    """The Kind called `name`, or None (a job of a kind since removed from the code)."""
+    return _KINDS.get(name)
+
+
+def known_kinds():
+    return list(_KINDS.values())
+
+
 def kind_label(name):
     kind = _KINDS.get(name)
     return kind.label if kind else name
@@ -151,7 +160,10 @@ class Progress:
 
     The job's transaction is still open while it runs, so its row can't show progress to
     anyone else yet: progress goes to the Celery result backend (Redis), which the job's
-    admin page reads while the job runs, and to the row, which shows it once committed.
+    admin page reads while the job runs, and to the Job in memory, saved when it finishes.
+    The row itself is not written here: that would lock it until the job's transaction
+    ends, and the worker's main process, which fails a job whose time limit is past (see
+    jobs.tasks), would then wait on that lock instead of killing the process holding it.
     """
 
     def __init__(self, job, task=None):
@@ -165,9 +177,6 @@ class Progress:
             job.total = total
         if text:
             job.progress_text = text[:300]
-        Job.objects.filter(pk=job.pk).update(
-            done=job.done, total=job.total, progress_text=job.progress_text
-        )
         if self.task is not None and not self.task.request.is_eager:
             try:
                 self.task.update_state(
@@ -234,6 +243,29 @@ def fail(job, message):
         finished_at=timezone.now(),
         errors=f"{message} Nothing was saved.",
     )
+
+
+def fail_stuck():
+    """Fail every job running past its hard time limit and a margin: its worker is gone.
+
+    Returns the jobs failed. A job that a worker started again meanwhile (a message delivered
+    again) is left alone: the update only applies to the run it saw.
+    """
+    failed = []
+    for job in Job.objects.stuck():
+        kind = find_kind(job.kind)
+        limit = f"its time limit ({kind.time_limit} s)" if kind else "its time limit"
+        message = (
+            f"Its worker stopped answering: it was still running past {limit}, so it was "
+            "killed or lost. Nothing was saved."
+        )
+        updated = Job.objects.filter(
+            pk=job.pk, state=Job.State.RUNNING, started_at=job.started_at
+        ).update(state=Job.State.FAILED, finished_at=timezone.now(), errors=message)
+        if updated:
+            failed.append(job)
+            logger.warning("Job %s (%s) was stuck running: failed.", job.pk, job.kind)
+    return failed
 
 
 def run(job, task=None):

@@ -1,14 +1,24 @@
-"""The one Celery task: run a Job by its id (`jobs.runner.run`), retrying transient failures.
+"""The Celery tasks: run a Job by its id (`jobs.runner.run`), retrying transient failures;
+and, on a schedule, fail the jobs whose worker is gone (`jobs.fail_stuck`).
 
-`acks_late`: the broker forgets the message only once the task is done, so a worker killed
-half way (its job's transaction rolled back) leaves it to be delivered again. A job still
-failed after its retries stays failed, and an editor may retry it from the admin.
+A worker killed half way leaves nothing (the job's transaction is rolled back), and then:
+
+- only its pool process killed (prefork: out of memory, the hard time limit): the worker
+  acknowledges the message and `task_failure` fails the job at once; an editor runs it again;
+- the whole worker killed (`--pool=solo`, the machine lost): the message, never
+  acknowledged (`acks_late`), is delivered again after `CELERY_VISIBILITY_TIMEOUT` to the next
+  worker, which runs the job from the start; until then the job shows as stuck once past its
+  hard time limit, and `jobs.fail_stuck` (celery beat) fails it so that an editor may run it
+  again sooner. A message whose job has been run again since (a new task id) is dropped.
+
+A job still failed after its retries stays failed, and an editor may retry it from the admin.
 """
 
 import logging
 
 from celery import shared_task
 from celery.signals import task_failure
+from django.utils import timezone
 
 from jobs import runner
 from jobs.models import Job
@@ -21,6 +31,13 @@ def run_job(self, job_id):
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.state == Job.State.SUCCEEDED:
         return  # deleted, or a message delivered again after the job was done
+    if job.task_id and self.request.id != job.task_id:
+        # A message delivered again (its worker was killed) after an editor ran the job
+        # again: the new message runs it, this one would run it twice at once.
+        logger.info(
+            "Job %s: dropping task %s, it now runs as %s.", job.pk, self.request.id, job.task_id
+        )
+        return
     kind = runner.get_kind(job.kind)
     try:
         runner.run(job, task=self)
@@ -38,14 +55,38 @@ def run_job(self, job_id):
         raise self.retry(exc=error, countdown=kind.retry_delay) from None
 
 
+@shared_task(name="jobs.fail_stuck")
+def fail_stuck():
+    """Fail the jobs running past their hard time limit (their worker is gone); celery beat."""
+    return len(runner.fail_stuck())
+
+
 @task_failure.connect
 def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None, **kwargs):
-    """A job whose worker process was killed (its hard time limit) is failed, not left running."""
+    """A job whose pool process was killed (its hard time limit, or a SIGKILL) is failed at once.
+
+    The worker's main process sends `task_failure` for it (Celery 5.7: `TimeLimitExceeded` or
+    `WorkerLostError`) and has acknowledged the message, so nothing would run it again.
+    """
     if getattr(sender, "name", None) != "jobs.run" or not args:
         return
     try:
-        job = Job.objects.filter(pk=args[0], task_id=task_id, state=Job.State.RUNNING).first()
-        if job is not None:
-            runner.fail(job, f"Its worker stopped it ({type(exception).__name__}: {exception}).")
+        # This runs in the worker's main process, before it kills a process past its time
+        # limit: nothing here may wait on that process, so no lock is taken, and the job's
+        # row is not locked by the job itself (see runner.Progress).
+        running = Job.objects.filter(pk=args[0], task_id=task_id, state=Job.State.RUNNING)
+        kind = runner.find_kind(running.values_list("kind", flat=True).first() or "")
+        name = type(exception).__name__
+        if name == "TimeLimitExceeded" and kind:
+            message = f"It took longer than {kind.time_limit} s and its worker process was killed."
+        elif name == "WorkerLostError":
+            message = f"Its worker process was killed while running it ({exception})."
+        else:
+            message = f"Its worker stopped it ({name}: {exception})."
+        running.update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            errors=f"{message} Nothing was saved.",
+        )
     except Exception:
         logger.warning("Could not mark job %s failed.", args[0], exc_info=True)

@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 from django.core.cache import cache
@@ -158,3 +159,23 @@ def announced():
     content_changed.connect(listener, weak=False, dispatch_uid="tests-announced")
     yield calls
     content_changed.disconnect(dispatch_uid="tests-announced")
+
+
+# TEST_SQLITE_FILE=1: on SQLite, the test database is a file rather than memory, so that a
+# worker started as another process (tests/test_jobs_killed.py) can open it. Off by default:
+# the whole suite then takes about 30% longer, even without fsync.
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get(
+        "TEST_SQLITE_FILE"
+    ) in {"1", "true", "yes"}:
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+        # Write-ahead log: the test reads while the worker's transaction writes.
+        database.setdefault("OPTIONS", {})["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
+        )
