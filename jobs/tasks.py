@@ -15,9 +15,11 @@ A job still failed after its retries stays failed, and an editor may retry it fr
 """
 
 import logging
+import threading
 
 from celery import shared_task
 from celery.signals import task_failure
+from django.db import connections
 from django.utils import timezone
 
 from jobs import runner
@@ -66,15 +68,27 @@ def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None
     """A job whose pool process was killed (its hard time limit, or a SIGKILL) is failed at once.
 
     The worker's main process sends `task_failure` for it (Celery 5.7: `TimeLimitExceeded` or
-    `WorkerLostError`) and has acknowledged the message, so nothing would run it again.
+    `WorkerLostError`) and has acknowledged the message, so nothing would run it again. For a
+    time limit it does so BEFORE killing the process, from the loop that does the killing:
+    the job is failed from a thread of its own, since its write may have to wait for that
+    process's locks (SQLite's lock on the whole database; once, the job's row) to go.
     """
     if getattr(sender, "name", None) != "jobs.run" or not args:
         return
+    if sender.app.conf.task_always_eager:
+        _fail_killed(args[0], task_id, exception)
+        return
+    threading.Thread(
+        target=_fail_killed,
+        args=(args[0], task_id, exception),
+        name=f"fail-job-{args[0]}",
+        daemon=True,
+    ).start()
+
+
+def _fail_killed(job_id, task_id, exception):
     try:
-        # This runs in the worker's main process, before it kills a process past its time
-        # limit: nothing here may wait on that process, so no lock is taken, and the job's
-        # row is not locked by the job itself (see runner.Progress).
-        running = Job.objects.filter(pk=args[0], task_id=task_id, state=Job.State.RUNNING)
+        running = Job.objects.filter(pk=job_id, task_id=task_id, state=Job.State.RUNNING)
         kind = runner.find_kind(running.values_list("kind", flat=True).first() or "")
         name = type(exception).__name__
         if name == "TimeLimitExceeded" and kind:
@@ -89,4 +103,7 @@ def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None
             errors=f"{message} Nothing was saved.",
         )
     except Exception:
-        logger.warning("Could not mark job %s failed.", args[0], exc_info=True)
+        logger.warning("Could not mark job %s failed.", job_id, exc_info=True)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # this thread's own connections

@@ -18,7 +18,7 @@ from ibsite.celery import app
 from jobs import runner
 from jobs.models import Job
 from jobs.runner import Outcome, enqueue, register
-from jobs.tasks import run_job
+from jobs.tasks import fail_stuck, run_job
 from people.models import Person
 from tests.factories import ShowFactory, UserFactory
 
@@ -125,6 +125,63 @@ def test_a_running_job_is_stuck_only_past_its_hard_time_limit():
     assert not job.is_stuck and not job.can_retry
     job.started_at = timezone.now() - timezone.timedelta(seconds=30 + 61)
     assert job.is_stuck and job.can_retry
+
+
+def test_beat_fails_the_jobs_stuck_past_their_hard_time_limit():
+    # tests/test_jobs_killed.py kills a real worker; here, what the sweep decides.
+    def running(kind, seconds_ago):
+        started = timezone.now() - timezone.timedelta(seconds=seconds_ago)
+        return Job.objects.create(kind=kind, state=Job.State.RUNNING, started_at=started)
+
+    stuck = running("tests.people", 30 + 61)  # its kind's hard limit is 30 s
+    busy = running("tests.people", 30)
+    long_import = running(IMPORT_FEED, 30 + 61)  # 32 minutes allowed
+    assert Job.objects.stuck() == [stuck]
+    assert fail_stuck.apply().get() == 1
+    stuck.refresh_from_db()
+    assert stuck.state == Job.State.FAILED and stuck.finished_at
+    assert stuck.errors == (
+        "Its worker stopped answering: it was still running past its time limit (30 s), "
+        "so it was killed or lost. Nothing was saved."
+    )
+    assert stuck.can_retry
+    for job in busy, long_import:
+        job.refresh_from_db()
+        assert job.state == Job.State.RUNNING
+    assert app.conf.beat_schedule["fail-stuck-jobs"]["task"] == "jobs.fail_stuck"
+
+
+def test_a_message_for_a_job_run_again_since_is_dropped():
+    # A killed worker's message comes back (acks_late) after an editor ran the job again:
+    # only the new message runs it.
+    job = enqueue("tests.people", names=["Ada"])
+    old_task = job.task_id
+    runner.retry(job)
+    run_job.apply(args=[job.pk], task_id=old_task)
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED and job.attempts == 0
+    assert not Person.objects.exists()
+    run_job.apply(args=[job.pk], task_id=job.task_id)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and Person.objects.count() == 1
+
+
+def test_a_jobs_progress_leaves_its_row_unlocked_while_it_runs(django_capture_on_commit_callbacks):
+    # The worker's main process fails a job past its hard time limit before killing it: a
+    # lock held by the job would hold up the kill (tests/test_jobs_killed.py).
+    seen = []
+
+    @register("tests.progress", label="Progress")
+    def reports(job, progress):
+        progress(1, 2, "Half")
+        seen.append(Job.objects.values_list("done", "total", "progress_text").get(pk=job.pk))
+        return Outcome()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue("tests.progress")
+    job.refresh_from_db()
+    assert seen == [(0, None, "")]  # the row was not written inside the job's transaction
+    assert (job.state, job.done, job.total, job.progress_text) == ("succeeded", 1, 2, "Half")
 
 
 # The admin.
@@ -235,6 +292,15 @@ def test_editors_see_the_jobs_list_read_only(editor_client):
     assert "3 of 3" in response.text
     assert "/admin/jobs/job/add/" not in response.text
     assert editor_client.get("/admin/jobs/job/add/").status_code == 403
+
+
+def test_editors_see_a_job_whose_worker_is_gone_as_stuck(editor_client):
+    started = timezone.now() - timezone.timedelta(seconds=32 * 60 + 61)
+    Job.objects.create(kind=IMPORT_FEED, state=Job.State.RUNNING, started_at=started)
+    Job.objects.create(kind=IMPORT_FEED, state=Job.State.RUNNING, started_at=timezone.now())
+    response = editor_client.get("/admin/jobs/job/")
+    assert response.text.count("Stuck: its worker stopped answering (run it again)") == 1
+    assert response.text.count("<td class=\"field-state_shown\">Running</td>") == 1
 
 
 def test_people_without_the_permission_see_no_jobs(client):
