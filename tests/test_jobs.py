@@ -300,7 +300,7 @@ def test_editors_see_a_job_whose_worker_is_gone_as_stuck(editor_client):
     Job.objects.create(kind=IMPORT_FEED, state=Job.State.RUNNING, started_at=timezone.now())
     response = editor_client.get("/admin/jobs/job/")
     assert response.text.count("Stuck: its worker stopped answering (run it again)") == 1
-    assert response.text.count("<td class=\"field-state_shown\">Running</td>") == 1
+    assert response.text.count('<td class="field-state_shown">Running</td>') == 1
 
 
 def test_people_without_the_permission_see_no_jobs(client):
