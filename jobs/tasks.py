@@ -15,11 +15,9 @@ A job still failed after its retries stays failed, and an editor may retry it fr
 """
 
 import logging
-import threading
 
 from celery import shared_task
 from celery.signals import task_failure
-from django.db import connections
 from django.utils import timezone
 
 from jobs import runner
@@ -69,24 +67,16 @@ def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None
 
     The worker's main process sends `task_failure` for it (Celery 5.7: `TimeLimitExceeded` or
     `WorkerLostError`) and has acknowledged the message, so nothing would run it again. For a
-    time limit it does so BEFORE killing the process, from the loop that does the killing:
-    the job is failed from a thread of its own, since its write may have to wait for that
-    process's locks (SQLite's lock on the whole database; once, the job's row) to go.
+    time limit it does so BEFORE killing the process, in the loop that does the killing, so
+    this must not wait for anything that process holds: the job never locks its own row
+    (runner.Progress). On SQLite, though, the process holds the whole database: the write
+    then waits SQLite's timeout, fails, and the job is left to the stuck sweep. (Not from a
+    thread: the pool forks its next process at once, and a SQLite connection open in the
+    parent at that moment leaves the child's SQLite believing the database locked.)
     """
     if getattr(sender, "name", None) != "jobs.run" or not args:
         return
-    if sender.app.conf.task_always_eager:
-        _fail_killed(args[0], task_id, exception)
-        return
-    threading.Thread(
-        target=_fail_killed,
-        args=(args[0], task_id, exception),
-        name=f"fail-job-{args[0]}",
-        daemon=True,
-    ).start()
-
-
-def _fail_killed(job_id, task_id, exception):
+    job_id = args[0]
     try:
         running = Job.objects.filter(pk=job_id, task_id=task_id, state=Job.State.RUNNING)
         kind = runner.find_kind(running.values_list("kind", flat=True).first() or "")
@@ -104,6 +94,3 @@ def _fail_killed(job_id, task_id, exception):
         )
     except Exception:
         logger.warning("Could not mark job %s failed.", job_id, exc_info=True)
-    finally:
-        if threading.current_thread() is not threading.main_thread():
-            connections.close_all()  # this thread's own connections

@@ -37,7 +37,11 @@ import sys
 import psycopg
 
 action, url, name = sys.argv[1:]
+import urllib.parse
+
 url = url.replace("pgsql://", "postgresql://", 1)  # django-environ's alias, unknown to libpq
+# Through the server's own "postgres" database: DATABASE_URL's need not exist.
+url = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
 with psycopg.connect(url, autocommit=True) as conn:
     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if action == "create":

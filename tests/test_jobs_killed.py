@@ -313,6 +313,11 @@ def test_a_pool_process_killed_half_way_fails_the_job_at_once_and_it_runs_again(
 
 
 def test_a_job_past_its_hard_time_limit_is_failed_and_leaves_nothing(workers):
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "On SQLite the job's process holds the whole database until it is killed, so the "
+            "worker can't fail the job at that moment: the stuck sweep does, later."
+        )
     workers(pool="prefork")  # time limits need a pool process to kill
     job = enqueue(SLEEPER)
     # The sleeper would end by itself after 30 s: failed well before, it was killed. (Its
