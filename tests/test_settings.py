@@ -122,3 +122,16 @@ def test_postgresql_connections_time_out():
     assert "'connect_timeout': 5" in options
     assert "-c statement_timeout=30000" in options
     assert "-c jit=off" in options
+
+
+def test_the_stuck_job_sweep_can_be_turned_off_but_not_made_negative():
+    show = "from django.conf import settings; print(sorted(settings.CELERY_BEAT_SCHEDULE))"
+    on = manage("shell", "-c", show, env=PRODUCTION_ENV)
+    assert on.returncode == 0, on.stderr
+    assert "'fail-stuck-jobs'" in on.stdout
+    off = manage("shell", "-c", show, env={**PRODUCTION_ENV, "JOBS_STUCK_SWEEP_INTERVAL": "0"})
+    assert off.returncode == 0, off.stderr
+    assert "fail-stuck-jobs" not in off.stdout
+    negative = manage("check", env={**PRODUCTION_ENV, "JOBS_STUCK_SWEEP_INTERVAL": "-5"})
+    assert negative.returncode != 0
+    assert "JOBS_STUCK_SWEEP_INTERVAL=-5 must be 0 (off) or more." in negative.stderr
