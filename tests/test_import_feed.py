@@ -478,7 +478,7 @@ def test_a_second_run_over_bad_items_skips_them_again_and_changes_nothing(troubl
     assert "Nothing changed" in out
 
 
-def test_each_item_is_its_own_transaction(db, write, monkeypatch):
+def test_each_item_is_its_own_savepoint(db, write, monkeypatch):
     """An item failing half-way (here, on its chapters) leaves nothing behind; the rest stay."""
     bulk_create = Chapter.objects.bulk_create
 
@@ -503,6 +503,42 @@ def test_each_item_is_its_own_transaction(db, write, monkeypatch):
     assert not Person.objects.filter(name="Jane Doe").exists()
     assert 'Skipped item 2 "Second with Jane Doe (MIT)": the database refused it' in out
     assert Chapter.objects.count() == 4
+
+
+class InterruptedOutput(io.StringIO):
+    """Standard output on which Ctrl-C is pressed when `text` is about to be written."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def write(self, s):
+        if self.text in s:
+            raise KeyboardInterrupt
+        return super().write(s)
+
+
+def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(db, write):
+    """The whole import is one transaction: items 1 and 2, saved before Ctrl-C at item 3, go
+    too, with the show and the guests they created."""
+    path = write(feed(*(item(f"ep-{n}", f"Episode {n} with Jane Doe (MIT)") for n in range(5))))
+    before = snapshot()
+    with pytest.raises(KeyboardInterrupt):
+        call_command(
+            "import_feed",
+            str(path),
+            verbosity=2,
+            stdout=InterruptedOutput('Item 3 "'),
+            stderr=io.StringIO(),
+        )
+    assert snapshot() == before
+    run(path)  # run again, it does it all
+    assert Episode.objects.count() == 5
+
+
+def test_the_help_says_the_import_is_one_transaction():
+    help_text = load_command_class("episodes", "import_feed").create_parser("", "x").format_help()
+    assert "one transaction" in " ".join(help_text.split())
 
 
 def test_an_item_without_a_guid_is_known_by_its_enclosure_url(db, write):

@@ -9,9 +9,10 @@ page both run. The rules:
   the only one, or the one with the channel's title, and only its empty fields are filled
   in: what an editor wrote wins. Its hosts are never guessed, and cover images are not
   downloaded (a note says to upload it).
-- Episodes are matched by GUID (or, for an item without one, its enclosure URL, then its
-  link). Each item is saved in its own transaction: an item that can't be saved is skipped
-  with the reason and the others go on. Skipped: an item with nothing to know it by, one
+- The whole import is one transaction: a failure half way (an interruption, the database
+  gone) leaves the database as it was. Episodes are matched by GUID (or, for an item without
+  one, its enclosure URL, then its link). Each item is saved in a savepoint of its own: an
+  item that can't be saved is skipped with the reason, and the others go on. Skipped: an item with nothing to know it by, one
   without an enclosure (no audio, so not a podcast episode), one whose GUID an earlier item
   of the feed already used (the first wins), one with values the episode can't hold.
 - What the feed says wins over the database; what it leaves out is kept: title,
@@ -36,7 +37,6 @@ page both run. The rules:
 
 import re
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -178,13 +178,14 @@ def import_feed(
     happens as usual and is then rolled back: the report says what an import would do.
     `progress(done, total)` is called every `progress_every` items, `on_item(result)` after
     each. Raises FeedError, with nothing written, when the feed can't be read or is not a
-    podcast feed.
+    podcast feed. It all happens in one transaction (an item that can't be saved rolls back
+    to its savepoint and is skipped): whatever interrupts it, nothing of it is kept.
     """
     with open_feed(source, timeout=timeout) as (file, label):
         channel = read_channel(file)
         file.seek(0)
         importer = FeedImporter(channel, ImportReport(source=label, dry_run=dry_run))
-        with transaction.atomic() if dry_run else nullcontext():
+        with transaction.atomic():
             importer.import_show(show)
             for done, item in enumerate(iter_items(file), start=1):
                 result = importer.import_item(item)
