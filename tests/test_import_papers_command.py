@@ -113,6 +113,32 @@ def test_a_dry_run_says_what_would_happen_and_saves_nothing(no_network):
     assert not Person.objects.exists()
 
 
+class InterruptedOutput(io.StringIO):
+    """Standard output on which Ctrl-C is pressed when `text` is about to be written."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def write(self, s):
+        if self.text in s:
+            raise KeyboardInterrupt
+        return super().write(s)
+
+
+@pytest.mark.django_db
+def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(no_network):
+    """One transaction: the two papers (and their authors) imported before Ctrl-C go too."""
+    with pytest.raises(KeyboardInterrupt):
+        call_command(
+            "import_papers", str(REFS), stdout=InterruptedOutput("[3/7]"), stderr=io.StringIO()
+        )
+    assert not Paper.objects.exists()
+    assert not Person.objects.exists()
+    run(str(REFS))  # run again, it does it all
+    assert Paper.objects.count() == 4
+
+
 @pytest.mark.django_db
 def test_a_file_that_is_not_bibtex_writes_nothing(tmp_path, no_network):
     notes = tmp_path / "notes.txt"
@@ -298,7 +324,7 @@ def test_the_help_explains_the_command(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for words in [
         "from BibTeX files and from arXiv ids or DOIs",
-        "in its own transaction",
+        "The whole import is one transaction",
         "--dry-run",
         "--arxiv ID [ID ...]",
         "--timeout SECONDS",

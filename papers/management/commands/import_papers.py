@@ -31,9 +31,11 @@ class Command(BaseCommand):
         "ids or DOIs (looked up on arXiv and doi.org). Authors are matched to the people "
         "already here ignoring case and accents; the others are created. A paper already "
         "here (same arXiv id, DOI or exact title) only gets the fields it lacks, so running "
-        "an import again changes nothing. Each paper is imported in its own transaction: one "
-        "that fails is skipped, with the reason, and leaves nothing behind, while the others "
-        "are imported. Files and ids are all checked before anything is written. The command "
+        "an import again changes nothing. The whole import is one transaction: if it fails or "
+        "is interrupted half way (Ctrl-C, the database gone), the database is left as it was. "
+        "Within it, a paper that can't be imported is skipped, with the reason, and leaves "
+        "nothing behind, while the others are imported. Files and ids are all checked before "
+        "anything is written. The command "
         "ends with a summary, and exits with status 1 if anything was skipped. "
         "Examples: import_papers refs.bib; import_papers --arxiv 2405.07987 1706.03762 "
         "--doi 10.1038/nature14539; import_papers --dry-run refs.bib."
@@ -90,22 +92,23 @@ class Command(BaseCommand):
         if dry_run:
             self.say("Dry run: nothing will be saved.")
         results = []
-        with contextlib.ExitStack() as stack:
-            # The papers are indexed for search together, at the end.
-            stack.enter_context(batch())
-            if identifiers:
-                network = stack.enter_context(sources.open_sources(timeout=timeout))
-            else:
-                network = None
-            if verbosity < 3:  # httpx logs each request; the progress lines say it better
-                stack.enter_context(quiet("httpx"))
-            # Each paper is its own transaction; a dry run wraps them all in one rolled back.
-            if dry_run:
-                stack.enter_context(transaction.atomic())
-            for position, (label, what) in enumerate(items, start=1):
-                result = self.import_one(label, what, network)
-                results.append(result)
-                self.progress(position, len(items), result, dry_run)
+        # One transaction, the search index included: an import that fails half way leaves
+        # nothing (a paper that can't be imported rolls back to its savepoint, in
+        # import_paper, and is skipped). A dry run rolls it all back.
+        with transaction.atomic():
+            with contextlib.ExitStack() as stack:
+                # The papers are indexed for search together, at the end.
+                stack.enter_context(batch())
+                if identifiers:
+                    network = stack.enter_context(sources.open_sources(timeout=timeout))
+                else:
+                    network = None
+                if verbosity < 3:  # httpx logs each request; the progress lines say it better
+                    stack.enter_context(quiet("httpx"))
+                for position, (label, what) in enumerate(items, start=1):
+                    result = self.import_one(label, what, network)
+                    results.append(result)
+                    self.progress(position, len(items), result, dry_run)
             if dry_run:
                 transaction.set_rollback(True)
         self.summarize(results, dry_run)
