@@ -12,9 +12,10 @@ page both run. The rules:
 - The whole import is one transaction: a failure half way (an interruption, the database
   gone) leaves the database as it was. Episodes are matched by GUID (or, for an item without
   one, its enclosure URL, then its link). Each item is saved in a savepoint of its own: an
-  item that can't be saved is skipped with the reason, and the others go on. Skipped: an item with nothing to know it by, one
-  without an enclosure (no audio, so not a podcast episode), one whose GUID an earlier item
-  of the feed already used (the first wins), one with values the episode can't hold.
+  item that can't be saved is skipped with the reason, and the others go on. Skipped: an
+  item with nothing to know it by, one without an enclosure (no audio, so not a podcast
+  episode), one whose GUID an earlier item of the feed already used (the first wins), one
+  with values the episode can't hold.
 - What the feed says wins over the database; what it leaves out is kept: title,
   show notes, audio, date, duration, number, season, type and explicit flag come from the
   item; the slug is set once (so addresses don't change); the summary comes from
