@@ -22,7 +22,7 @@ from bibtexparser.middlewares.names import (
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from pylatexenc.latex2text import (
     LatexNodes2Text,
@@ -34,7 +34,7 @@ from core.text import name_key
 from papers.bibtex import venue_kind
 from papers.models import Paper
 from papers.services import replace_authors, save_paper
-from papers.sources import PaperMetadata, base_id, parse_identifier
+from papers.sources import Identifier, PaperMetadata, SourceError, base_id, parse_identifier
 from papers.sources.doi import arxiv_id_from
 from people.models import Person
 from people.services import find_or_create_person
@@ -235,6 +235,36 @@ def import_paper(metadata):
         result.authors = len(authors)
         if result.status == UNCHANGED:
             result.status = UPDATED
+    return result
+
+
+def import_item(label, what, *, network=None, reraise=()):
+    """Import one paper of a batch (a file's entries, a list of ids); an ImportResult.
+
+    `what` is a PaperMetadata, an Identifier to look up with `network` (what
+    `papers.sources.open_sources()` gives), or the reason an entry can't be read. A paper
+    that can't be imported is SKIPPED with the reason and leaves nothing behind
+    (`import_paper` rolls back to its savepoint), so the batch goes on. Exceptions of the
+    types in `reraise` go through instead: the job lets SourceUnavailable out, for Celery
+    to try the whole job again later.
+    """
+    if isinstance(what, str):
+        return ImportResult(source=label, status=SKIPPED, reason=what)
+    try:
+        if isinstance(what, Identifier):
+            what = network.fetch(what)
+        result = import_paper(what)
+    except reraise:
+        raise
+    except (SourceError, ImportProblem) as error:
+        return ImportResult(source=label, status=SKIPPED, reason=str(error))
+    except DatabaseError as error:  # another process wrote the same paper meanwhile
+        return ImportResult(
+            source=label,
+            status=SKIPPED,
+            reason=f"the database refused it ({error}); import it again.",
+        )
+    result.source = label
     return result
 
 

@@ -35,6 +35,7 @@ from tests.factories import (
     PersonFactory,
     ShowFactory,
 )
+from tests.faults import InterruptedOutput
 
 pytestmark = pytest.mark.django_db
 
@@ -503,19 +504,6 @@ def test_each_item_is_its_own_savepoint(db, write, monkeypatch):
     assert not Person.objects.filter(name="Jane Doe").exists()
     assert 'Skipped item 2 "Second with Jane Doe (MIT)": the database refused it' in out
     assert Chapter.objects.count() == 4
-
-
-class InterruptedOutput(io.StringIO):
-    """Standard output on which Ctrl-C is pressed when `text` is about to be written."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.text = text
-
-    def write(self, s):
-        if self.text in s:
-            raise KeyboardInterrupt
-        return super().write(s)
 
 
 def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(db, write):

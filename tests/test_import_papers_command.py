@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from papers.models import Paper
 from people.models import Person
 from tests.factories import PersonFactory
+from tests.faults import InterruptedOutput
 from tests.recorded_papers import FIXTURES, use_recordings
 
 REFS = FIXTURES / "refs.bib"
@@ -111,19 +112,6 @@ def test_a_dry_run_says_what_would_happen_and_saves_nothing(no_network):
     assert "Dry run, nothing saved: 4 created, 0 updated, 0 unchanged, 3 skipped;" in out
     assert not Paper.objects.exists()
     assert not Person.objects.exists()
-
-
-class InterruptedOutput(io.StringIO):
-    """Standard output on which Ctrl-C is pressed when `text` is about to be written."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.text = text
-
-    def write(self, s):
-        if self.text in s:
-            raise KeyboardInterrupt
-        return super().write(s)
 
 
 @pytest.mark.django_db

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import TestCase
 
 from episodes.models import Appearance, Chapter, Episode, Show
@@ -21,6 +20,7 @@ from ibsite.management.commands.load_demo import DEFAULT_FILE
 from papers.models import Paper
 from people.models import Organization, Person
 from posts.models import Post, Verdict
+from tests.faults import refuse_inserts
 
 pytestmark = pytest.mark.django_db
 
@@ -302,29 +302,9 @@ def test_a_file_failing_half_way_leaves_the_database_as_it_was(demo, tmp_path):
     assert snapshot() == before
 
 
-def refuse_search_entries():
-    """A database trigger that refuses every new row of the search index: a fault of the
-    index's own, met only when the load writes it, at the end."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION test_refuse_entry() RETURNS trigger AS $$ BEGIN RAISE "
-                "EXCEPTION 'search index refused'; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER test_refuse_entry BEFORE INSERT ON search_entry FOR EACH ROW "
-                "EXECUTE FUNCTION test_refuse_entry()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER test_refuse_entry BEFORE INSERT ON search_entry BEGIN "
-                "SELECT RAISE(ABORT, 'search index refused'); END"
-            )
-
-
 def test_a_load_whose_search_index_fails_leaves_the_database_as_it_was():
     """The index is written in the load's transaction: content never stays unindexed."""
-    refuse_search_entries()
+    refuse_inserts("search_entry")
     before = snapshot()
     with pytest.raises(CommandError, match="nothing was loaded"):
         load_demo()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from core.batching import batch
 from core.text import size_text
@@ -15,10 +15,8 @@ from papers.importers import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
-    ImportProblem,
-    ImportResult,
     NotBibtex,
-    import_paper,
+    import_item,
     quiet,
     read_bibtex,
 )
@@ -106,7 +104,7 @@ class Command(BaseCommand):
                 if verbosity < 3:  # httpx logs each request; the progress lines say it better
                     stack.enter_context(quiet("httpx"))
                 for position, (label, what) in enumerate(items, start=1):
-                    result = self.import_one(label, what, network)
+                    result = import_item(label, what, network=network)
                     results.append(result)
                     self.progress(position, len(items), result, dry_run)
             if dry_run:
@@ -161,27 +159,6 @@ class Command(BaseCommand):
         except NotBibtex as error:
             raise CommandError(f"{error} Nothing was imported.") from None
         return [(entry.label, entry.metadata or entry.problem) for entry in entries]
-
-    # Importing.
-
-    def import_one(self, label, what, network):
-        """Import one item: a PaperMetadata, an Identifier to look up, or a problem."""
-        if isinstance(what, str):
-            return ImportResult(source=label, status=SKIPPED, reason=what)
-        try:
-            if isinstance(what, sources.Identifier):
-                what = network.fetch(what)
-            result = import_paper(what)
-        except (sources.SourceError, ImportProblem) as error:
-            return ImportResult(source=label, status=SKIPPED, reason=str(error))
-        except DatabaseError as error:  # another process wrote the same paper meanwhile
-            return ImportResult(
-                source=label,
-                status=SKIPPED,
-                reason=f"the database refused it ({error}); run the command again.",
-            )
-        result.source = label
-        return result
 
     # Saying what happened.
 
