@@ -454,3 +454,11 @@ FEED_ITEM_CONTENT_MAX_CHARS = _positive_int("FEED_ITEM_CONTENT_MAX_CHARS", 10000
 FEED_POST_MAX_CHARS = _positive_int("FEED_POST_MAX_CHARS", 20000)
 FEED_PAGE_SIZE = _positive_int("FEED_PAGE_SIZE", 300)
 FEED_CACHE_MAX_BYTES = _positive_int("FEED_CACHE_MAX_BYTES", 5_000_000)
+
+
+# Imports, jobs' files, query values ("Safe in production": the loose ends).
+# The most items one import takes: a feed's <item>s, or a paper import's BibTeX entries, arXiv
+# ids and DOIs together. Past it the import is refused before anything is written, with a
+# message naming the setting. An import is one transaction, so this bounds how long it is.
+FEED_IMPORT_MAX_ITEMS = _positive_int("FEED_IMPORT_MAX_ITEMS", 10_000)
+PAPERS_IMPORT_MAX_ITEMS = _positive_int("PAPERS_IMPORT_MAX_ITEMS", 2_000)

@@ -20,6 +20,7 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
@@ -236,6 +237,22 @@ def import_paper(metadata):
         if result.status == UNCHANGED:
             result.status = UPDATED
     return result
+
+
+class TooManyPapers(Exception):
+    """More papers in one import than PAPERS_IMPORT_MAX_ITEMS; the message says so."""
+
+
+def check_batch_size(count):
+    """Refuse an import of `count` papers (entries, ids) past PAPERS_IMPORT_MAX_ITEMS, before
+    anything is written or looked up: one import is one transaction, which this bounds."""
+    limit = settings.PAPERS_IMPORT_MAX_ITEMS
+    if count > limit:
+        raise TooManyPapers(
+            f"{count:,} papers are more than the {limit:,} one import takes (the "
+            "PAPERS_IMPORT_MAX_ITEMS setting): import them in smaller files, or raise the "
+            "setting."
+        )
 
 
 def import_item(label, what, *, network=None, reraise=()):

@@ -13,6 +13,8 @@ from papers.importers import (
     UNCHANGED,
     ImportProblem,
     NotBibtex,
+    TooManyPapers,
+    check_batch_size,
     import_item,
     import_paper,
     read_bibtex,
@@ -47,6 +49,10 @@ def import_papers_job(job, progress):
     identifiers = [sources.Identifier(**i) for i in job.params.get("identifiers", [])]
     entries = _bibtex_entries(job) if job.input_file else []
     total = len(identifiers) + len(entries)
+    try:
+        check_batch_size(total)
+    except TooManyPapers as error:
+        raise JobError(str(error)) from None
     if total == 1 and identifiers:
         return _import_one(job, identifiers[0], progress)
     results = []

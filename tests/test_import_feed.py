@@ -698,6 +698,33 @@ def test_only_http_and_https_urls_are_fetched(db):
         run("ftp://example.com/feed.xml")
 
 
+# How many items one import takes (FEED_IMPORT_MAX_ITEMS).
+
+
+def test_a_feed_of_as_many_items_as_the_limit_is_imported(db, write, settings):
+    settings.FEED_IMPORT_MAX_ITEMS = 3
+    run(write(feed(*(item(f"ep-{n}", f"Episode {n}") for n in range(3)))))
+    assert Episode.objects.count() == 3
+
+
+def test_a_feed_of_more_items_than_the_limit_is_refused_with_nothing_written(db, write, settings):
+    settings.FEED_IMPORT_MAX_ITEMS = 3
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run(write(feed(*(item(f"ep-{n}", f"Episode {n}") for n in range(4)))))
+    assert str(error.value).endswith(
+        "The feed has 4 items, more than the 3 one import takes (the FEED_IMPORT_MAX_ITEMS "
+        "setting): raise the setting to import it. Nothing was imported."
+    )
+    assert snapshot() == before
+
+
+def test_the_limit_is_ten_thousand_items_by_default():
+    from ibsite import settings as project_settings
+
+    assert project_settings.FEED_IMPORT_MAX_ITEMS == 10_000
+
+
 # Dry run, verbosity, progress, streaming.
 
 

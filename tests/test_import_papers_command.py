@@ -128,6 +128,32 @@ def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(no_network
 
 
 @pytest.mark.django_db
+def test_as_many_papers_as_the_limit_are_imported(no_network, settings):
+    settings.PAPERS_IMPORT_MAX_ITEMS = 7  # refs.bib has 7 entries
+    run(str(REFS))
+    assert Paper.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_more_papers_than_the_limit_are_refused_before_anything_is_looked_up(no_network, settings):
+    settings.PAPERS_IMPORT_MAX_ITEMS = 7
+    out, _, error = run(str(REFS), "--arxiv", "2405.07987")  # the network is never opened
+    assert str(error) == (
+        "8 papers are more than the 7 one import takes (the PAPERS_IMPORT_MAX_ITEMS setting): "
+        "import them in smaller files, or raise the setting. Nothing was imported."
+    )
+    assert out == ""
+    assert not Paper.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_the_limit_is_two_thousand_papers_by_default():
+    from ibsite import settings as project_settings
+
+    assert project_settings.PAPERS_IMPORT_MAX_ITEMS == 2_000
+
+
+@pytest.mark.django_db
 def test_a_file_that_is_not_bibtex_writes_nothing(tmp_path, no_network):
     notes = tmp_path / "notes.txt"
     notes.write_text("Papers to read: the platonic one, and t-SNE.\n")

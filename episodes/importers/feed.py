@@ -4,7 +4,8 @@
 page both run. The rules:
 
 - The whole file is read once before anything is written: if it is not a podcast feed (not
-  XML, broken anywhere, not RSS, no item with audio) a FeedError says why, nothing saved.
+  XML, broken anywhere, not RSS, no item with audio), or has more items than
+  FEED_IMPORT_MAX_ITEMS, a FeedError says why, nothing saved.
 - The show: created from the channel when the database has none; otherwise the show given,
   the only one, or the one with the channel's title, and only its empty fields are filled
   in: what an editor wrote wins. Its hosts are never guessed, and cover images are not
@@ -40,6 +41,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 
@@ -184,6 +186,7 @@ def import_feed(
     """
     with open_feed(source, timeout=timeout) as (file, label):
         channel = read_channel(file)
+        _check_size(channel)
         file.seek(0)
         importer = FeedImporter(channel, ImportReport(source=label, dry_run=dry_run))
         with transaction.atomic():
@@ -197,6 +200,16 @@ def import_feed(
             if dry_run:
                 transaction.set_rollback(True)
     return importer.report
+
+
+def _check_size(channel):
+    """Refuse a feed with more items than one import takes, before anything is written."""
+    limit = settings.FEED_IMPORT_MAX_ITEMS
+    if channel.item_count > limit:
+        raise FeedError(
+            f"The feed has {channel.item_count:,} items, more than the {limit:,} one import "
+            "takes (the FEED_IMPORT_MAX_ITEMS setting): raise the setting to import it."
+        )
 
 
 class FeedImporter:

@@ -16,6 +16,8 @@ from papers.importers import (
     UNCHANGED,
     UPDATED,
     NotBibtex,
+    TooManyPapers,
+    check_batch_size,
     import_item,
     quiet,
     read_bibtex,
@@ -86,6 +88,10 @@ class Command(BaseCommand):
         identifiers = self.check_identifiers(arxiv, doi)
         items = [item for path in files for item in self.read_file(path)]  # all checked first
         items += [(str(identifier), identifier) for identifier in identifiers]
+        try:
+            check_batch_size(len(items))
+        except TooManyPapers as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
 
         if dry_run:
             self.say("Dry run: nothing will be saved.")
