@@ -462,3 +462,6 @@ FEED_CACHE_MAX_BYTES = _positive_int("FEED_CACHE_MAX_BYTES", 5_000_000)
 # message naming the setting. An import is one transaction, so this bounds how long it is.
 FEED_IMPORT_MAX_ITEMS = _positive_int("FEED_IMPORT_MAX_ITEMS", 10_000)
 PAPERS_IMPORT_MAX_ITEMS = _positive_int("PAPERS_IMPORT_MAX_ITEMS", 2_000)
+# The longest name or value of one query-string parameter, in characters once decoded (400
+# past it, JSON under /api/); QUERY_STRING_MAX_LENGTH bounds them all together.
+QUERY_VALUE_MAX_LENGTH = _positive_int("QUERY_VALUE_MAX_LENGTH", 2048)
