@@ -465,3 +465,11 @@ PAPERS_IMPORT_MAX_ITEMS = _positive_int("PAPERS_IMPORT_MAX_ITEMS", 2_000)
 # The longest name or value of one query-string parameter, in characters once decoded (400
 # past it, JSON under /api/); QUERY_STRING_MAX_LENGTH bounds them all together.
 QUERY_VALUE_MAX_LENGTH = _positive_int("QUERY_VALUE_MAX_LENGTH", 2048)
+# Days a finished job keeps its uploaded input file (a feed, a BibTeX file). A job deletes it
+# when it succeeds and when it is deleted; a failed one keeps it this long, to be run again,
+# then celery beat (daily) or `manage.py delete_job_files` deletes it.
+JOB_FILES_KEEP_DAYS = _positive_int("JOB_FILES_KEEP_DAYS", 30)
+CELERY_BEAT_SCHEDULE["delete-old-job-files"] = {
+    "task": "jobs.delete_old_files",
+    "schedule": 24 * 60 * 60,
+}

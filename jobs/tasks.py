@@ -38,6 +38,12 @@ def run_job(self, job_id):
         raise self.retry(exc=error, countdown=kind.retry_delay) from None
 
 
+@shared_task(name="jobs.delete_old_files")
+def delete_old_files():
+    """Celery beat's daily clean-up: the input files of jobs finished JOB_FILES_KEEP_DAYS ago."""
+    return runner.delete_old_files()
+
+
 @task_failure.connect
 def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None, **kwargs):
     """A job whose worker process was killed (its hard time limit) is failed, not left running."""
