@@ -215,7 +215,7 @@ def is_public(address):
 _HOST_ENTRY = re.compile(r"(?P<host>\[[^\]]+\]|[^:\[\]]+)(?::(?P<port>[0-9]{1,5}|\*))?")
 
 
-def _host_entry(entry):
+def parse_host_entry(entry):
     """("host", port, or ANY_PORT, or None for the allowed ports) from "host[:port|:*]".
 
     The port is read as written: "feeds.internal:80" trusts port 80 alone. (Read as a URL,
@@ -257,7 +257,7 @@ class Guard:
             getattr(settings, "OUTBOUND_ALLOWED_PORTS", STANDARD_PORTS) if ports is None else ports
         )
         hosts = getattr(settings, "OUTBOUND_ALLOWED_HOSTS", ()) if hosts is None else hosts
-        self.hosts = frozenset(_host_entry(entry) for entry in hosts)
+        self.hosts = frozenset(parse_host_entry(entry) for entry in hosts)
         networks = (
             getattr(settings, "OUTBOUND_ALLOWED_NETWORKS", ()) if networks is None else networks
         )

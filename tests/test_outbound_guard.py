@@ -401,6 +401,7 @@ def test_the_settings_fail_loudly_on_a_malformed_value():
         ("OUTBOUND_ALLOWED_PORTS", "80,http"),
         ("OUTBOUND_ALLOWED_PORTS", "80,70000"),
         ("OUTBOUND_ALLOWED_NETWORKS", "10.0.0.0/33"),
+        ("OUTBOUND_ALLOWED_HOSTS", "feeds.internal:http"),
     ]:
         result = manage("check", env={**PRODUCTION_ENV, name: value})
         assert result.returncode != 0
