@@ -473,11 +473,17 @@ CELERY_BEAT_SCHEDULE["delete-old-job-files"] = {
     "task": "jobs.delete_old_files",
     "schedule": 24 * 60 * 60,
 }
-# A malformed OUTBOUND_ALLOWED_HOSTS entry fails here, at start, rather than every fetch.
-for _entry in OUTBOUND_ALLOWED_HOSTS:
-    from core.http import parse_host_entry
 
-    try:
-        parse_host_entry(_entry)
-    except ValueError as error:
-        raise ImproperlyConfigured(str(error)) from None
+
+def _check_outbound_hosts(entries):
+    """A malformed OUTBOUND_ALLOWED_HOSTS entry fails here, at start, rather than every fetch."""
+    from core.http import parse_host_entry  # how core.http reads an entry ("host:80": 80 alone)
+
+    for entry in entries:
+        try:
+            parse_host_entry(entry)
+        except ValueError as error:
+            raise ImproperlyConfigured(str(error)) from None
+
+
+_check_outbound_hosts(OUTBOUND_ALLOWED_HOSTS)
