@@ -1,11 +1,10 @@
 """The OpenAPI document says what the endpoints really do, errors included.
 
 drf-spectacular describes the successful responses; this adds what it cannot know: reads
-need no credentials, every error status the API answers with (and its JSON shape), that an
-empty query parameter is the same as none, and how long a query value may be.
+need no credentials, every error status the API answers with (and its JSON shape), and
+that an empty query parameter is the same as none.
 """
 
-from django.conf import settings
 from drf_spectacular import openapi
 from rest_framework.permissions import SAFE_METHODS
 
@@ -52,10 +51,6 @@ class AutoSchema(openapi.AutoSchema):
             if parameter["in"] == "query":
                 # ?tag= (empty) filters nothing, like leaving the parameter out.
                 parameter["allowEmptyValue"] = True
-                schema = parameter.get("schema", {})
-                if schema.get("type") == "string":
-                    # Longer is a 400 before the API sees it (core.middleware).
-                    schema.setdefault("maxLength", settings.QUERY_VALUE_MAX_LENGTH)
         return operation
 
     def _error_codes(self):
