@@ -68,11 +68,13 @@ def permissions_policy(get_response):
 def limit_query_string(get_response):
     """Refuse an address no visitor writes, before any view reads it.
 
-    - a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long);
     - a parameter whose name or value (decoded) is longer than QUERY_VALUE_MAX_LENGTH
-      characters: 400. Each reader still cuts its own value further (a search at 200
-      characters), but none has to fear a value of kilobytes: the filters, the slugs and
+      characters: 400, naming it. Each reader still cuts its own value further (a search at
+      200 characters), but none has to fear a value of kilobytes: the filters, the slugs and
       the page numbers are parsed, and some matched by the database, as they come;
+    - then a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long), for
+      values each within their limit but too many or too long together (UTF-8 takes up to
+      12 characters a character, percent-encoded);
     - more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400 (Django's own check, which
       reading request.GET makes here);
     - a NUL character in the admin's query string: 400. The admin's filters and search
@@ -98,11 +100,6 @@ def limit_query_string(get_response):
         query = request.META.get("QUERY_STRING", "")
         if not query:
             return get_response(request)
-        limit = settings.QUERY_STRING_MAX_LENGTH
-        if len(query) > limit:
-            return refuse(
-                request, 414, f"The query string is too long: at most {limit} characters."
-            )
         limit = settings.QUERY_VALUE_MAX_LENGTH
         for key, values in request.GET.lists():
             if len(key) > limit:
@@ -117,6 +114,11 @@ def limit_query_string(get_response):
                     400,
                     f"The query parameter {key!r} is too long: at most {limit} characters.",
                 )
+        limit = settings.QUERY_STRING_MAX_LENGTH
+        if len(query) > limit:
+            return refuse(
+                request, 414, f"The query string is too long: at most {limit} characters."
+            )
         prefix = admin_prefix()
         if prefix is not None and request.path.startswith(prefix):
             for key, values in request.GET.lists():

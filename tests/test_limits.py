@@ -128,6 +128,14 @@ def test_a_value_past_the_limit_is_json_under_the_api(client, db, settings):
     }
 
 
+def test_a_value_past_its_limit_is_named_even_in_a_query_string_past_its_own(client, db):
+    response = client.get(f"{API}/episodes/?search={'a' * 9000}")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The query parameter 'search' is too long: at most 2048 characters."
+    }
+
+
 def test_the_default_value_limit_is_2048_characters(client, db):
     assert client.get("/episodes/?q=" + "a" * 2048).status_code == 200
     response = client.get("/episodes/?q=" + "a" * 2049)
