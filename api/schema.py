@@ -32,6 +32,11 @@ ERRORS = {
         FIELD_ERRORS,
     ),
     "413": ("The request body is larger than the server accepts.", DETAIL),
+    "414": (
+        "The query string is longer than the server accepts (QUERY_STRING_MAX_LENGTH), "
+        "though each value is within its own limit.",
+        DETAIL,
+    ),
     "415": ("The body is not JSON (send Content-Type: application/json).", DETAIL),
     "429": ("Too many requests from this address; see Retry-After.", DETAIL),
 }
@@ -55,8 +60,9 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_codes(self):
         if self.method in SAFE_METHODS:
-            # Reads: bad filters, an unknown slug or page, a wrong token, throttling.
-            return ["400", "401", "404", "429"]
+            # Reads: bad filters or a value too long, an unknown slug or page, a wrong token,
+            # a query string too long, throttling.
+            return ["400", "401", "404", "414", "429"]
         codes = ["401", "403"]
         if self.method != "POST":
             codes.append("404")

@@ -17,7 +17,8 @@ What it does for every caller:
   OUTBOUND_* settings add ports, and private hosts or networks the operator trusts), on the
   first request and on every redirect (`MAX_REDIRECTS` of them at most), which
   `Client._open` follows itself, hop by hop. A host name is resolved once, when connecting,
-  every address it has is checked, and the connection goes to the address checked. A refusal
+  within the connect timeout (the system resolver has no timeout of its own), every
+  address it has is checked, and the connection goes to the address checked. A refusal
   always says the same (REFUSED) and sends nothing, whatever listens there.
 - **One retry** (`get` only): a request that fails quickly (no connection, HTTP 429 or 5xx) is
   tried once more after a pause, Retry-After's if it asks for one, capped at MAX_RETRY_PAUSE.
@@ -34,7 +35,9 @@ private addresses is in `_check_address` (the URL) and the transport it sends th
 
 import ipaddress
 import math
+import re
 import socket
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -150,6 +153,35 @@ def resolve(host, port):
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+def _within(seconds, function, *args):
+    """`function(*args)`, given at most `seconds` (None: as long as it takes); TimeoutError
+    past them.
+
+    The system's resolver (getaddrinfo) has no timeout of its own that we can set: a name
+    server that never answers would hold the job for as long as resolv.conf's tries take,
+    or for ever. So the lookup runs in a thread of its own, and we stop waiting for it at
+    the deadline; the thread ends when the resolver gives up, its answer unused.
+    """
+    if seconds is None:
+        return function(*args)
+    outcome = {}
+
+    def work():
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as error:  # handed to the caller, whatever it is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, name="core.http resolve", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer within {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def is_public(address):
     """Whether the IP `address` (a string or an ipaddress object) is on the public Internet.
 
@@ -180,15 +212,26 @@ def is_public(address):
     )
 
 
-def _host_entry(entry):
-    """("host", port, or ANY_PORT, or None for the allowed ports) from "host[:port]"."""
-    text = entry.strip()
-    any_port = text.endswith(":*")
-    if any_port:
-        text = text[:-2]
-    url = httpx.URL(f"http://{text}")
-    host = _host_name(url)
-    return (host, ANY_PORT) if any_port else (host, url.port)
+_HOST_ENTRY = re.compile(r"(?P<host>\[[^\]]+\]|[^:\[\]]+)(?::(?P<port>[0-9]{1,5}|\*))?")
+
+
+def parse_host_entry(entry):
+    """("host", port, or ANY_PORT, or None for the allowed ports) from "host[:port|:*]".
+
+    The port is read as written: "feeds.internal:80" trusts port 80 alone. (Read as a URL,
+    http://host:80 would drop its default port and trust the host on every allowed port.)
+    """
+    match = _HOST_ENTRY.fullmatch(entry.strip())
+    port = match and match["port"]
+    if not match or (port not in (None, ANY_PORT) and not 0 < int(port) < 65536):
+        raise ValueError(
+            f"OUTBOUND_ALLOWED_HOSTS: {entry!r} is not a host, host:port or host:* "
+            "(IPv6 in brackets: [2001:db8::1]:8080)."
+        )
+    host = _host_name(httpx.URL(f"http://{match['host']}"))
+    if port is None or port == ANY_PORT:
+        return (host, port)
+    return (host, int(port))
 
 
 def _host_name(url):
@@ -214,7 +257,7 @@ class Guard:
             getattr(settings, "OUTBOUND_ALLOWED_PORTS", STANDARD_PORTS) if ports is None else ports
         )
         hosts = getattr(settings, "OUTBOUND_ALLOWED_HOSTS", ()) if hosts is None else hosts
-        self.hosts = frozenset(_host_entry(entry) for entry in hosts)
+        self.hosts = frozenset(parse_host_entry(entry) for entry in hosts)
         networks = (
             getattr(settings, "OUTBOUND_ALLOWED_NETWORKS", ()) if networks is None else networks
         )
@@ -255,11 +298,13 @@ class Guard:
             return True  # a name: its addresses are checked when connecting
         return self.allows_address(str(literal))
 
-    def addresses(self, host, port):
+    def addresses(self, host, port, timeout=None):
         """The addresses to connect to for `host`: all checked, or _AddressRefused.
 
-        One lookup; if any address it gives is refused, the host is refused (a name that
-        answers both a public and a private address is not one to trust).
+        One lookup, given at most `timeout` seconds (the connect timeout: a name server that
+        never answers is a connection that is not made, httpcore.ConnectTimeout); if any
+        address it gives is refused, the host is refused (a name that answers both a public
+        and a private address is not one to trust).
         """
         resolve_host = self._resolve or resolve
         try:
@@ -267,7 +312,9 @@ class Guard:
         except ValueError:
             found = None
         try:
-            found = found or resolve_host(host, port)
+            found = found or _within(timeout, resolve_host, host, port)
+        except TimeoutError as error:
+            raise httpcore.ConnectTimeout(f"could not resolve {host}: {error}") from error
         except OSError as error:  # socket.gaierror: no such name
             raise httpcore.ConnectError(f"could not resolve {host}: {error}") from error
         if not found:
@@ -289,7 +336,7 @@ class _GuardedBackend(httpcore.SyncBackend):
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         failure = None
-        for address in self.guard.addresses(host, port):
+        for address in self.guard.addresses(host, port, timeout):
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectError as error:  # try the next address, as browsers do

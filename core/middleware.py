@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.batching import batch
+from core.errors import is_api
 
 
 def cache_control(get_response):
@@ -67,16 +68,26 @@ def permissions_policy(get_response):
 def limit_query_string(get_response):
     """Refuse an address no visitor writes, before any view reads it.
 
-    - a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long), which bounds
-      every value too (each reader cuts its own further: a search at 200 characters);
+    - a parameter whose name or value (decoded) is longer than QUERY_VALUE_MAX_LENGTH
+      characters: 400, naming it. Each reader still cuts its own value further (a search at
+      200 characters), but none has to fear a value of kilobytes: the filters, the slugs and
+      the page numbers are parsed, and some matched by the database, as they come;
+    - then a query string longer than QUERY_STRING_MAX_LENGTH: 414 (URI Too Long), for
+      values each within their limit but too many or too long together (UTF-8 takes up to
+      12 characters a character, percent-encoded);
     - more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400 (Django's own check, which
       reading request.GET makes here);
     - a NUL character in the admin's query string: 400. The admin's filters and search
       hand any value to the database, and PostgreSQL refuses NUL in text (a 500); the
       public pages and the API clean their parameters themselves.
+
+    The answer is plain text, and JSON ({"detail": ...}) under /api/, like the API's other
+    errors.
     """
 
-    def refuse(status, message):
+    def refuse(request, status, message):
+        if is_api(request):
+            return JsonResponse({"detail": message}, status=status)
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
     def admin_prefix():
@@ -89,14 +100,30 @@ def limit_query_string(get_response):
         query = request.META.get("QUERY_STRING", "")
         if not query:
             return get_response(request)
+        limit = settings.QUERY_VALUE_MAX_LENGTH
+        for key, values in request.GET.lists():
+            if len(key) > limit:
+                return refuse(
+                    request,
+                    400,
+                    f"A query parameter's name is too long: at most {limit} characters.",
+                )
+            if any(len(value) > limit for value in values):
+                return refuse(
+                    request,
+                    400,
+                    f"The query parameter {key!r} is too long: at most {limit} characters.",
+                )
         limit = settings.QUERY_STRING_MAX_LENGTH
         if len(query) > limit:
-            return refuse(414, f"The query string is too long: at most {limit} characters.")
+            return refuse(
+                request, 414, f"The query string is too long: at most {limit} characters."
+            )
         prefix = admin_prefix()
         if prefix is not None and request.path.startswith(prefix):
             for key, values in request.GET.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
-                    return refuse(400, f"The parameter {key!r} holds a NUL character.")
+                    return refuse(request, 400, f"The parameter {key!r} holds a NUL character.")
         return get_response(request)
 
     return middleware

@@ -469,3 +469,36 @@ if JOBS_STUCK_SWEEP_INTERVAL:
         "task": "jobs.fail_stuck",
         "schedule": JOBS_STUCK_SWEEP_INTERVAL,
     }
+
+
+# Imports, jobs' files, query values ("Safe in production": the loose ends).
+# The most items one import takes: a feed's <item>s, or a paper import's BibTeX entries, arXiv
+# ids and DOIs together. Past it the import is refused before anything is written, with a
+# message naming the setting. An import is one transaction, so this bounds how long it is.
+FEED_IMPORT_MAX_ITEMS = _positive_int("FEED_IMPORT_MAX_ITEMS", 10_000)
+PAPERS_IMPORT_MAX_ITEMS = _positive_int("PAPERS_IMPORT_MAX_ITEMS", 2_000)
+# The longest name or value of one query-string parameter, in characters once decoded (400
+# past it, JSON under /api/); QUERY_STRING_MAX_LENGTH bounds them all together.
+QUERY_VALUE_MAX_LENGTH = _positive_int("QUERY_VALUE_MAX_LENGTH", 2048)
+# Days a finished job keeps its uploaded input file (a feed, a BibTeX file). A job deletes it
+# when it succeeds and when it is deleted; a failed one keeps it this long, to be run again,
+# then celery beat (daily) or `manage.py delete_job_files` deletes it.
+JOB_FILES_KEEP_DAYS = _positive_int("JOB_FILES_KEEP_DAYS", 30)
+CELERY_BEAT_SCHEDULE["delete-old-job-files"] = {
+    "task": "jobs.delete_old_files",
+    "schedule": 24 * 60 * 60,
+}
+
+
+def _check_outbound_hosts(entries):
+    """A malformed OUTBOUND_ALLOWED_HOSTS entry fails here, at start, rather than every fetch."""
+    from core.http import parse_host_entry  # how core.http reads an entry ("host:80": 80 alone)
+
+    for entry in entries:
+        try:
+            parse_host_entry(entry)
+        except ValueError as error:
+            raise ImproperlyConfigured(str(error)) from None
+
+
+_check_outbound_hosts(OUTBOUND_ALLOWED_HOSTS)

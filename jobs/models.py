@@ -4,9 +4,14 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+
+# Where a job whose input file was deleted keeps its name (in `params`, the job's input).
+DELETED_FILE = "deleted_file"
 
 # How long past its hard time limit a running job is taken for stuck (its worker is gone):
 # the time for the worker's main process to notice a killed pool process and fail the job.
@@ -26,13 +31,23 @@ class JobQuerySet(models.QuerySet):
         running = self.filter(state=Job.State.RUNNING, started_at__lt=cutoff)
         return [job for job in running.order_by("started_at") if job.is_stuck]
 
+    def with_old_files(self, days):
+        """Finished jobs (succeeded or failed) that ended more than `days` days ago and
+        still keep an input file."""
+        ended_before = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(
+            state__in=[Job.State.SUCCEEDED, Job.State.FAILED], finished_at__lt=ended_before
+        ).exclude(input_file="")
+
 
 class Job(models.Model):
     """Long work run by the queue's worker (or in-process without a broker).
 
     The state moves queued -> running -> succeeded or failed; a failed (or stuck) job can be
     queued again. `params` holds the input (JSON: a URL, options, ids); an uploaded file is
-    kept in `input_file`, which belongs to the job.
+    kept in `input_file`, which belongs to the job: it is deleted with the job, once the job
+    has succeeded, and JOB_FILES_KEEP_DAYS after a failure (`delete_job_files`), after
+    which the job can't be run again.
     """
 
     class State(models.TextChoices):
@@ -105,6 +120,8 @@ class Job(models.Model):
 
     @property
     def can_retry(self):
+        if DELETED_FILE in self.params:
+            return False  # its input is gone
         return self.state == self.State.FAILED or self.is_stuck
 
     @property
@@ -116,3 +133,16 @@ class Job(models.Model):
     def new_task_id(self):
         self.task_id = uuid.uuid4().hex
         return self.task_id
+
+
+@receiver(post_delete, sender=Job)
+def _delete_the_jobs_file(sender, instance, **kwargs):
+    """A deleted job's file goes with it (however it was deleted: admin, queryset, cascade)."""
+    if instance.input_file:
+        delete_file_on_commit(instance.input_file.name)
+
+
+def delete_file_on_commit(name):
+    """Delete a job's stored file once the transaction commits: a rollback keeps it."""
+    storage = Job._meta.get_field("input_file").storage
+    transaction.on_commit(lambda: storage.delete(name))

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.batching import batch
-from jobs.models import Job
+from jobs.models import DELETED_FILE, Job, delete_file_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +233,28 @@ def finish(job, outcome):
         total=job.total,
         progress_text=job.progress_text,
     )
+    # Done with for good: a succeeded job is never run again, so its input is not needed.
+    delete_input_file(job)
+
+
+def delete_input_file(job):
+    """Delete the job's input file: the row forgets it now (its name stays in `params`, and
+    the job can't be run again), the storage once the transaction commits."""
+    if not job.input_file:
+        return
+    name = job.input_file.name
+    _save(job, input_file="", params={**job.params, DELETED_FILE: name})
+    delete_file_on_commit(name)
+
+
+def delete_old_files(days=None):
+    """Delete the input files of jobs finished more than `days` (JOB_FILES_KEEP_DAYS) days
+    ago, failed ones included; return how many."""
+    days = settings.JOB_FILES_KEEP_DAYS if days is None else days
+    jobs = list(Job.objects.with_old_files(days))
+    for job in jobs:
+        delete_input_file(job)
+    return len(jobs)
 
 
 def fail(job, message):

@@ -61,6 +61,12 @@ def fail_stuck():
     return len(runner.fail_stuck())
 
 
+@shared_task(name="jobs.delete_old_files")
+def delete_old_files():
+    """Celery beat's daily clean-up: the input files of jobs finished JOB_FILES_KEEP_DAYS ago."""
+    return runner.delete_old_files()
+
+
 @task_failure.connect
 def _mark_killed_job_failed(sender=None, task_id=None, exception=None, args=None, **kwargs):
     """A job whose pool process was killed (its hard time limit, or a SIGKILL) is failed at once.

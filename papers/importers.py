@@ -20,9 +20,10 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from pylatexenc.latex2text import (
     LatexNodes2Text,
@@ -34,7 +35,7 @@ from core.text import name_key
 from papers.bibtex import venue_kind
 from papers.models import Paper
 from papers.services import replace_authors, save_paper
-from papers.sources import PaperMetadata, base_id, parse_identifier
+from papers.sources import Identifier, PaperMetadata, SourceError, base_id, parse_identifier
 from papers.sources.doi import arxiv_id_from
 from people.models import Person
 from people.services import find_or_create_person
@@ -235,6 +236,52 @@ def import_paper(metadata):
         result.authors = len(authors)
         if result.status == UNCHANGED:
             result.status = UPDATED
+    return result
+
+
+class TooManyPapers(Exception):
+    """More papers in one import than PAPERS_IMPORT_MAX_ITEMS; the message says so."""
+
+
+def check_batch_size(count):
+    """Refuse an import of `count` papers (entries, ids) past PAPERS_IMPORT_MAX_ITEMS, before
+    anything is written or looked up: one import is one transaction, which this bounds."""
+    limit = settings.PAPERS_IMPORT_MAX_ITEMS
+    if count > limit:
+        raise TooManyPapers(
+            f"{count:,} papers are more than the {limit:,} one import takes (the "
+            "PAPERS_IMPORT_MAX_ITEMS setting): import them in smaller files, or raise the "
+            "setting."
+        )
+
+
+def import_item(label, what, *, network=None, reraise=()):
+    """Import one paper of a batch (a file's entries, a list of ids); an ImportResult.
+
+    `what` is a PaperMetadata, an Identifier to look up with `network` (what
+    `papers.sources.open_sources()` gives), or the reason an entry can't be read. A paper
+    that can't be imported is SKIPPED with the reason and leaves nothing behind
+    (`import_paper` rolls back to its savepoint), so the batch goes on. Exceptions of the
+    types in `reraise` go through instead: the job lets SourceUnavailable out, for Celery
+    to try the whole job again later.
+    """
+    if isinstance(what, str):
+        return ImportResult(source=label, status=SKIPPED, reason=what)
+    try:
+        if isinstance(what, Identifier):
+            what = network.fetch(what)
+        result = import_paper(what)
+    except reraise:
+        raise
+    except (SourceError, ImportProblem) as error:
+        return ImportResult(source=label, status=SKIPPED, reason=str(error))
+    except DatabaseError as error:  # another process wrote the same paper meanwhile
+        return ImportResult(
+            source=label,
+            status=SKIPPED,
+            reason=f"the database refused it ({error}); import it again.",
+        )
+    result.source = label
     return result
 
 

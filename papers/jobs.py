@@ -3,7 +3,6 @@ entries of a BibTeX file, imported with `papers.importers.import_paper` in one t
 """
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.db import DatabaseError
 from django.urls import reverse
 
 from jobs.runner import JobError, Outcome, enqueue, register
@@ -13,8 +12,10 @@ from papers.importers import (
     SKIPPED,
     UNCHANGED,
     ImportProblem,
-    ImportResult,
     NotBibtex,
+    TooManyPapers,
+    check_batch_size,
+    import_item,
     import_paper,
     read_bibtex,
 )
@@ -48,15 +49,23 @@ def import_papers_job(job, progress):
     identifiers = [sources.Identifier(**i) for i in job.params.get("identifiers", [])]
     entries = _bibtex_entries(job) if job.input_file else []
     total = len(identifiers) + len(entries)
+    try:
+        check_batch_size(total)
+    except TooManyPapers as error:
+        raise JobError(str(error)) from None
     if total == 1 and identifiers:
         return _import_one(job, identifiers[0], progress)
     results = []
     with sources.open_sources() as network:
         for done, identifier in enumerate(identifiers, start=1):
-            results.append(_import_or_skip(str(identifier), identifier, network))
+            # A service that does not answer fails the job, for Celery to retry (retry_on).
+            result = import_item(
+                str(identifier), identifier, network=network, reraise=(SourceUnavailable,)
+            )
+            results.append(result)
             progress(done, total, f"Imported {done} of {total} papers\u2026")
     for done, entry in enumerate(entries, start=len(identifiers) + 1):
-        results.append(_import_or_skip(entry.label, entry.metadata or entry.problem, None))
+        results.append(import_item(entry.label, entry.metadata or entry.problem))
         progress(done, total, f"Imported {done} of {total} papers\u2026")
     counts = {status: sum(r.status == status for r in results) for status in _STATUSES}
     summary = [", ".join(f"{n} {status}" for status, n in counts.items()) + "."]
@@ -80,21 +89,6 @@ def _bibtex_entries(job):
         raise JobError(f"{name} is not UTF-8 text (byte {error.start}).") from None
     except NotBibtex as error:
         raise JobError(str(error)) from None
-
-
-def _import_or_skip(label, what, network):
-    if isinstance(what, str):
-        return ImportResult(source=label, status=SKIPPED, reason=what)
-    try:
-        if isinstance(what, sources.Identifier):
-            what = network.fetch(what)
-        result = import_paper(what)
-    except SourceUnavailable:
-        raise
-    except (sources.SourceError, ImportProblem, DatabaseError) as error:
-        return ImportResult(source=label, status=SKIPPED, reason=str(error))
-    result.source = label
-    return result
 
 
 def _import_one(job, identifier, progress):

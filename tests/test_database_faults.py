@@ -13,9 +13,12 @@ import uuid
 import httpx
 import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
+from django.test.signals import template_rendered
 
+from core.auth import locked_out
+from core.errors import server_error
 from tests import servers
 
 PAGE = "/episodes/"
@@ -80,6 +83,45 @@ def test_other_errors_are_500_and_json_under_the_api(settings, db, monkeypatch):
     response = client.get(API_PAGE)
     assert response.status_code == 500
     assert response.json() == {"detail": "Something went wrong on our side."}
+
+
+def render_error_page(rf, name):
+    """The answer the site gives for `name`, made as it is made: by its handler."""
+    if name == "locked_out.html":
+        return locked_out(rf.post("/admin/login/"))
+    fault = OperationalError("the database is down") if name == "503.html" else ValueError()
+    try:
+        raise fault
+    except Exception:
+        return server_error(rf.get(PAGE))
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "title"),
+    [
+        ("500.html", 500, "Something went wrong"),
+        ("503.html", 503, "Back in a moment"),
+        ("locked_out.html", 429, "Too many failed sign-ins"),
+    ],
+)
+def test_the_error_pages_share_one_layout_that_needs_no_database(rf, name, status, title):
+    """No `db` fixture: any query would fail the test (they are shown when it is down)."""
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        response = render_error_page(rf, name)
+    finally:
+        template_rendered.disconnect(record)
+    assert response.status_code == status
+    assert rendered == [name, "error_base.html"]
+    page = response.content.decode()
+    assert f"<title>{title} · The Information Bottleneck</title>" in page
+    assert '<a class="brand" href="/">The Information Bottleneck</a>' in page
+    assert 'href="/static/css/site.' in page
 
 
 @pytest.fixture

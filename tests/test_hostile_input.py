@@ -52,7 +52,7 @@ QUERIES = [
     f"t={'9' * 5000}",
     "q=%00&search=%00&kind=%00&ordering=%00&year=%00&topic=%00&guest=%00&page=%00&t=%00",
     "year=10000&topic=%ED%A0%80&guest=%FF%FE&kind=e%CC%81",
-    "x=" + "a" * 10 * 1024,  # past the query string limit: 414
+    "x=" + "a" * 10 * 1024,  # past the value limit (400) and the query string's (414)
     # RTL override, combining marks, a surrogate, emoji; then bytes that are no UTF-8.
     "q=%E2%80%AEabc&search=e%CC%81%CC%81&t=%ED%A0%80&page=%F0%9F%A7%AE",
     "q=%FF%FE&search=%3Cscript%3E&t=%C2%B2&page=%ED%A0%80&ordering=%F0%9F%A7%AE",

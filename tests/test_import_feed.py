@@ -35,6 +35,7 @@ from tests.factories import (
     PersonFactory,
     ShowFactory,
 )
+from tests.faults import InterruptedOutput
 
 pytestmark = pytest.mark.django_db
 
@@ -478,7 +479,7 @@ def test_a_second_run_over_bad_items_skips_them_again_and_changes_nothing(troubl
     assert "Nothing changed" in out
 
 
-def test_each_item_is_its_own_transaction(db, write, monkeypatch):
+def test_each_item_is_its_own_savepoint(db, write, monkeypatch):
     """An item failing half-way (here, on its chapters) leaves nothing behind; the rest stay."""
     bulk_create = Chapter.objects.bulk_create
 
@@ -503,6 +504,29 @@ def test_each_item_is_its_own_transaction(db, write, monkeypatch):
     assert not Person.objects.filter(name="Jane Doe").exists()
     assert 'Skipped item 2 "Second with Jane Doe (MIT)": the database refused it' in out
     assert Chapter.objects.count() == 4
+
+
+def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(db, write):
+    """The whole import is one transaction: items 1 and 2, saved before Ctrl-C at item 3, go
+    too, with the show and the guests they created."""
+    path = write(feed(*(item(f"ep-{n}", f"Episode {n} with Jane Doe (MIT)") for n in range(5))))
+    before = snapshot()
+    with pytest.raises(KeyboardInterrupt):
+        call_command(
+            "import_feed",
+            str(path),
+            verbosity=2,
+            stdout=InterruptedOutput('Item 3 "'),
+            stderr=io.StringIO(),
+        )
+    assert snapshot() == before
+    run(path)  # run again, it does it all
+    assert Episode.objects.count() == 5
+
+
+def test_the_help_says_the_import_is_one_transaction():
+    help_text = load_command_class("episodes", "import_feed").create_parser("", "x").format_help()
+    assert "one transaction" in " ".join(help_text.split())
 
 
 def test_an_item_without_a_guid_is_known_by_its_enclosure_url(db, write):
@@ -672,6 +696,33 @@ def test_only_http_and_https_urls_are_fetched(db):
         CommandError, match=r"That address can't be fetched: only public http\(s\)"
     ):
         run("ftp://example.com/feed.xml")
+
+
+# How many items one import takes (FEED_IMPORT_MAX_ITEMS).
+
+
+def test_a_feed_of_as_many_items_as_the_limit_is_imported(db, write, settings):
+    settings.FEED_IMPORT_MAX_ITEMS = 3
+    run(write(feed(*(item(f"ep-{n}", f"Episode {n}") for n in range(3)))))
+    assert Episode.objects.count() == 3
+
+
+def test_a_feed_of_more_items_than_the_limit_is_refused_with_nothing_written(db, write, settings):
+    settings.FEED_IMPORT_MAX_ITEMS = 3
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run(write(feed(*(item(f"ep-{n}", f"Episode {n}") for n in range(4)))))
+    assert str(error.value).endswith(
+        "The feed has 4 items, more than the 3 one import takes (the FEED_IMPORT_MAX_ITEMS "
+        "setting): raise the setting to import it. Nothing was imported."
+    )
+    assert snapshot() == before
+
+
+def test_the_limit_is_ten_thousand_items_by_default():
+    from ibsite import settings as project_settings
+
+    assert project_settings.FEED_IMPORT_MAX_ITEMS == 10_000
 
 
 # Dry run, verbosity, progress, streaming.

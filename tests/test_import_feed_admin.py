@@ -139,6 +139,35 @@ def test_a_file_that_is_not_a_feed_is_refused_with_the_reason(editor_client):
     assert not Show.objects.exists()
 
 
+def feed_of(n):
+    items = "".join(
+        f"<item><title>Episode {i}</title><guid>ep-{i}</guid>"
+        f'<enclosure url="https://media.example.com/{i}.mp3" length="1" type="audio/mpeg"/>'
+        "</item>"
+        for i in range(n)
+    )
+    content = f'<rss version="2.0"><channel><title>A Show</title>{items}</channel></rss>'
+    return SimpleUploadedFile("feed.xml", content.encode(), content_type="application/rss+xml")
+
+
+def test_a_feed_at_the_item_limit_is_imported_and_one_more_is_refused(editor_client, settings):
+    settings.FEED_IMPORT_MAX_ITEMS = 3
+    response = run_import(editor_client, {"file": feed_of(3)})
+    assert "Feed import: succeeded" in response.text
+    assert Episode.objects.count() == 3
+    Episode.objects.all().delete()
+    Show.objects.all().delete()
+
+    response = run_import(editor_client, {"file": feed_of(4)})
+    assert "Feed import: failed" in response.text
+    assert (
+        "The feed has 4 items, more than the 3 one import takes (the FEED_IMPORT_MAX_ITEMS "
+        "setting): raise the setting to import it. Nothing was saved."
+    ) in text(response)
+    assert not Show.objects.exists()
+    assert not Episode.objects.exists()
+
+
 def test_a_url_that_fails_says_why_and_can_be_run_again(editor_client):
     url = closed_port_url()
     response = run_import(editor_client, {"url": url})

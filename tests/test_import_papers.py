@@ -2,22 +2,29 @@
 
 import datetime
 
+import httpx
 import pytest
+from django.db import transaction
 
+from papers import sources
 from papers.importers import (
     CREATED,
+    SKIPPED,
     UNCHANGED,
     UPDATED,
     ImportProblem,
     NotBibtex,
     bibtex_names,
+    import_item,
     import_paper,
     read_bibtex,
 )
 from papers.models import Authorship, Paper
 from papers.sources import PaperMetadata
+from papers.sources.base import SourceUnavailable
 from people.models import Person
 from tests.factories import AuthorshipFactory, PaperFactory, PersonFactory
+from tests.faults import refuse_inserts
 from tests.recorded_papers import FIXTURES
 
 PRH_AUTHORS = ["Minyoung Huh", "Brian Cheung", "Tongzhou Wang", "Phillip Isola"]
@@ -229,6 +236,49 @@ def test_an_invalid_url_is_dropped_not_fatal():
 
 
 # BibTeX files
+
+
+# One paper of a batch (import_item), as the command and the job both import them.
+
+
+def test_an_entry_that_cannot_be_read_is_skipped_with_its_reason():
+    result = import_item("refs.bib: x (line 2)", "it has no title.")
+    assert (result.source, result.status, result.reason) == (
+        "refs.bib: x (line 2)",
+        SKIPPED,
+        "it has no title.",
+    )
+
+
+@pytest.mark.django_db
+def test_an_item_is_imported_under_the_batchs_label():
+    result = import_item("refs.bib: huh2024 (line 3)", prh())
+    assert (result.source, result.status) == ("refs.bib: huh2024 (line 3)", CREATED)
+    assert import_item("again", prh(title="")).reason == "it has no title."
+
+
+@pytest.mark.django_db
+def test_a_paper_the_database_refuses_is_skipped_and_the_batch_goes_on():
+    refuse_inserts("papers_paper", "NEW.title = 'Refused'")
+    with transaction.atomic():  # the batch's one transaction
+        refused = import_item("first", prh(title="Refused", arxiv_id="", authors=["Jo Nobody"]))
+        imported = import_item("second", prh())
+    assert refused.status == SKIPPED
+    assert refused.reason.startswith("the database refused it (")
+    assert refused.reason.endswith("); import it again.")
+    assert imported.status == CREATED
+    assert list(Paper.objects.values_list("title", flat=True)) == [prh().title]
+    assert not Person.objects.filter(name="Jo Nobody").exists()  # its author went with it
+
+
+def test_a_service_that_does_not_answer_is_skipped_or_raised_as_the_caller_asks():
+    down = httpx.MockTransport(lambda request: httpx.Response(503))
+    identifier = sources.parse_identifier("2405.07987", "arxiv")
+    with sources.open_sources(transport=down, arxiv_pause=0) as network:
+        result = import_item("2405.07987", identifier, network=network)
+        assert result.status == SKIPPED
+        with pytest.raises(SourceUnavailable):  # the job's way: Celery tries it again
+            import_item("2405.07987", identifier, network=network, reraise=(SourceUnavailable,))
 
 
 def read(name):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
@@ -194,6 +195,32 @@ def test_an_editor_imports_a_bibtex_file(editor_client, recorded):
     assert Paper.objects.count() == 4
     assert (job.done, job.total) == (7, 7)
     assert recorded == []
+
+
+def import_bibtex(client, name, content):
+    """Post a BibTeX file and run the queued job as the commit would; the Job, reloaded."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    return Job.objects.latest()
+
+
+def test_a_file_at_the_paper_limit_is_imported_and_one_more_is_refused(
+    editor_client, recorded, settings
+):
+    refs = (Path(__file__).parent / "fixtures" / "papers" / "refs.bib").read_bytes()  # 7
+    settings.PAPERS_IMPORT_MAX_ITEMS = 7
+    assert import_bibtex(editor_client, "refs.bib", refs).state == Job.State.SUCCEEDED
+    assert Paper.objects.count() == 4
+    Paper.objects.all().delete()
+
+    settings.PAPERS_IMPORT_MAX_ITEMS = 6
+    job = import_bibtex(editor_client, "refs.bib", refs)
+    assert job.state == Job.State.FAILED
+    assert job.errors == (
+        "7 papers are more than the 6 one import takes (the PAPERS_IMPORT_MAX_ITEMS setting): "
+        "import them in smaller files, or raise the setting. Nothing was saved."
+    )
+    assert not Paper.objects.exists()
 
 
 def test_it_needs_an_id_or_a_file(editor_client, recorded):

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from papers.models import Paper
 from people.models import Person
 from tests.factories import PersonFactory
+from tests.faults import InterruptedOutput
 from tests.recorded_papers import FIXTURES, use_recordings
 
 REFS = FIXTURES / "refs.bib"
@@ -111,6 +112,45 @@ def test_a_dry_run_says_what_would_happen_and_saves_nothing(no_network):
     assert "Dry run, nothing saved: 4 created, 0 updated, 0 unchanged, 3 skipped;" in out
     assert not Paper.objects.exists()
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_interrupted_half_way_leaves_the_database_as_it_was(no_network):
+    """One transaction: the two papers (and their authors) imported before Ctrl-C go too."""
+    with pytest.raises(KeyboardInterrupt):
+        call_command(
+            "import_papers", str(REFS), stdout=InterruptedOutput("[3/7]"), stderr=io.StringIO()
+        )
+    assert not Paper.objects.exists()
+    assert not Person.objects.exists()
+    run(str(REFS))  # run again, it does it all
+    assert Paper.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_as_many_papers_as_the_limit_are_imported(no_network, settings):
+    settings.PAPERS_IMPORT_MAX_ITEMS = 7  # refs.bib has 7 entries
+    run(str(REFS))
+    assert Paper.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_more_papers_than_the_limit_are_refused_before_anything_is_looked_up(no_network, settings):
+    settings.PAPERS_IMPORT_MAX_ITEMS = 7
+    out, _, error = run(str(REFS), "--arxiv", "2405.07987")  # the network is never opened
+    assert str(error) == (
+        "8 papers are more than the 7 one import takes (the PAPERS_IMPORT_MAX_ITEMS setting): "
+        "import them in smaller files, or raise the setting. Nothing was imported."
+    )
+    assert out == ""
+    assert not Paper.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_the_limit_is_two_thousand_papers_by_default():
+    from ibsite import settings as project_settings
+
+    assert project_settings.PAPERS_IMPORT_MAX_ITEMS == 2_000
 
 
 @pytest.mark.django_db
@@ -298,7 +338,7 @@ def test_the_help_explains_the_command(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for words in [
         "from BibTeX files and from arXiv ids or DOIs",
-        "in its own transaction",
+        "The whole import is one transaction",
         "--dry-run",
         "--arxiv ID [ID ...]",
         "--timeout SECONDS",

@@ -2,12 +2,17 @@
 `make run`) and with a broker (dispatch mocked here; tests/test_jobs_worker.py runs a real
 worker), the admin's job pages, and the feed import as a job."""
 
+import datetime
+import io
 import time
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
@@ -372,3 +377,97 @@ def test_editors_find_a_job_by_its_input(editor_client):
     response = editor_client.get("/admin/jobs/job/", {"q": "feeds.example.com"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+# The jobs' input files: deleted once done with, kept while the job may run again.
+
+
+def stored(name):
+    return default_storage.exists(name)
+
+
+def uploaded_job(editor_client, name):
+    """Upload a feed on the import page, run the job as the commit would; the Job."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        editor_client.post(IMPORT_URL, {"file": upload(name)})
+    return Job.objects.get()
+
+
+def test_a_succeeded_jobs_file_is_deleted(editor_client):
+    job = uploaded_job(editor_client, "good.xml")
+    assert job.state == Job.State.SUCCEEDED
+    name = job.params["deleted_file"]
+    assert name.startswith("jobs/")
+    assert not job.input_file
+    assert not stored(name)
+    assert not job.can_retry
+
+
+def test_a_failed_jobs_file_is_kept_for_it_to_run_again(editor_client):
+    job = uploaded_job(editor_client, "page.html")
+    assert job.state == Job.State.FAILED
+    assert stored(job.input_file.name)
+    assert job.can_retry
+
+
+def test_deleting_a_job_deletes_its_file(editor_client):
+    job = uploaded_job(editor_client, "page.html")
+    name = job.input_file.name
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Job.objects.filter(pk=job.pk).delete()
+    assert not stored(name)
+
+
+def test_a_rolled_back_deletion_keeps_the_file(editor_client):
+    job = uploaded_job(editor_client, "page.html")
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        job.delete()
+    assert callbacks  # the file is deleted only if the deletion commits
+    assert stored(job.input_file.name)
+
+
+def finished_job(days_ago, state=Job.State.FAILED, name="old.xml"):
+    job = Job(kind=IMPORT_FEED, state=state)
+    job.input_file.save(name, ContentFile(b"<rss/>"), save=False)
+    job.finished_at = timezone.now() - datetime.timedelta(days=days_ago) if days_ago else None
+    job.save()
+    return job
+
+
+def test_files_of_jobs_finished_long_ago_are_deleted_by_the_command(settings):
+    settings.JOB_FILES_KEEP_DAYS = 30
+    old = finished_job(31)
+    recent = finished_job(29)
+    running = finished_job(None, state=Job.State.RUNNING)
+    out = io.StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("delete_job_files", stdout=out)
+    assert out.getvalue() == "Deleted 1 input file of a finished job.\n"
+    old.refresh_from_db()
+    assert not old.input_file and not stored(old.params["deleted_file"])
+    assert not old.can_retry  # its input is gone
+    for kept in (recent, running):
+        kept.refresh_from_db()
+        assert stored(kept.input_file.name)
+    assert recent.can_retry
+
+
+def test_the_command_takes_the_number_of_days(settings):
+    job = finished_job(3)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("delete_job_files", days=2, stdout=io.StringIO())
+    job.refresh_from_db()
+    assert not job.input_file
+
+
+def test_celery_beat_deletes_old_files_every_day(settings):
+    from ibsite import settings as project_settings
+
+    schedule = project_settings.CELERY_BEAT_SCHEDULE["delete-old-job-files"]
+    assert schedule == {"task": "jobs.delete_old_files", "schedule": 24 * 60 * 60}
+    assert project_settings.JOB_FILES_KEEP_DAYS == 30
+    job = finished_job(31)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert app.tasks["jobs.delete_old_files"].apply().get() == 1
+    job.refresh_from_db()
+    assert not job.input_file

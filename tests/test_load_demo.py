@@ -20,6 +20,7 @@ from ibsite.management.commands.load_demo import DEFAULT_FILE
 from papers.models import Paper
 from people.models import Organization, Person
 from posts.models import Post, Verdict
+from tests.faults import refuse_inserts
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +300,16 @@ def test_a_file_failing_half_way_leaves_the_database_as_it_was(demo, tmp_path):
 
     assert "run load_demo again" in str(error.value)
     assert snapshot() == before
+
+
+def test_a_load_whose_search_index_fails_leaves_the_database_as_it_was():
+    """The index is written in the load's transaction: content never stays unindexed."""
+    refuse_inserts("search_entry")
+    before = snapshot()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        load_demo()
+    assert snapshot() == before
+    assert not Episode.objects.exists()
 
 
 def test_an_invalid_value_names_the_item_and_the_field(tmp_path):

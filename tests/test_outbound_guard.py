@@ -7,8 +7,11 @@ answer must not tell an open port from a closed one. The servers here are real, 
 """
 
 import io
+import socket
 import ssl
 import subprocess
+import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -243,6 +246,68 @@ def test_a_trusted_host_is_fetched_on_its_port_only(server, other, settings):
         fetch(f"{other.url}/")
 
 
+@pytest.mark.parametrize(
+    ("entry", "trusted", "untrusted"),
+    [
+        ("feeds.internal:80", [80], [443, 8080]),  # port 80 alone, though it is http's default
+        ("feeds.internal:443", [443], [80]),
+        ("feeds.internal", [80, 443], [8080]),  # on the allowed ports
+        ("feeds.internal:*", [80, 443, 8080], []),
+        ("Feeds.Internal.:8080", [8080], [80]),
+    ],
+)
+def test_a_trusted_host_entry_is_read_with_its_port_as_written(entry, trusted, untrusted):
+    guard = http.Guard(hosts=[entry])
+    assert [port for port in trusted if guard.trusts_host("feeds.internal", port)] == trusted
+    assert not [port for port in untrusted if guard.trusts_host("feeds.internal", port)]
+
+
+def test_a_trusted_ipv6_host_is_written_in_brackets():
+    guard = http.Guard(hosts=["[fd00::1]:80"])
+    assert guard.trusts_host("fd00::1", 80) and not guard.trusts_host("fd00::1", 443)
+
+
+@pytest.mark.parametrize(
+    "entry", ["feeds.internal:http", "feeds.internal:0", "h:70000", "fd00::1"]
+)
+def test_a_malformed_trusted_host_entry_is_refused_naming_the_setting(entry):
+    with pytest.raises(ValueError, match="OUTBOUND_ALLOWED_HOSTS"):
+        http.Guard(hosts=[entry])
+
+
+# Looking names up: within the connect timeout.
+
+
+def test_a_name_server_that_never_answers_is_given_up_on_at_the_connect_timeout():
+    let_go = threading.Event()
+
+    def never_answers(host, port):
+        let_go.wait(5)  # the system resolver, waiting on a name server that is not there
+        return ["10.0.0.1"]
+
+    guard = http.Guard(resolve=never_answers)
+    started = time.monotonic()
+    try:
+        with (
+            pytest.raises(http.TooSlow) as error,
+            http.Client(timeout=5, connect_timeout=0.5, guard=guard) as client,
+        ):
+            client.get("http://feeds.example.com/feed.xml", retry_pause=0)
+    finally:
+        let_go.set()
+    assert time.monotonic() - started < 2
+    assert error.value.phase == http.CONNECT
+    assert error.value.reason == "no connection within 0.5 s"
+
+
+def test_a_name_that_does_not_exist_is_unavailable_at_once():
+    def no_such_name(host, port):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(http.Unavailable, match=r"could not resolve feeds\.example\.com"):
+        fetch("http://feeds.example.com/feed.xml", guard=http.Guard(resolve=no_such_name))
+
+
 @pytest.fixture
 def tls_server(tmp_path):
     """An https server on 127.0.0.1 with a self-signed certificate; `names` holds the SNI."""
@@ -336,6 +401,7 @@ def test_the_settings_fail_loudly_on_a_malformed_value():
         ("OUTBOUND_ALLOWED_PORTS", "80,http"),
         ("OUTBOUND_ALLOWED_PORTS", "80,70000"),
         ("OUTBOUND_ALLOWED_NETWORKS", "10.0.0.0/33"),
+        ("OUTBOUND_ALLOWED_HOSTS", "feeds.internal:http"),
     ]:
         result = manage("check", env={**PRODUCTION_ENV, name: value})
         assert result.returncode != 0

@@ -4,16 +4,19 @@
 page both run. The rules:
 
 - The whole file is read once before anything is written: if it is not a podcast feed (not
-  XML, broken anywhere, not RSS, no item with audio) a FeedError says why, nothing saved.
+  XML, broken anywhere, not RSS, no item with audio), or has more items than
+  FEED_IMPORT_MAX_ITEMS, a FeedError says why, nothing saved.
 - The show: created from the channel when the database has none; otherwise the show given,
   the only one, or the one with the channel's title, and only its empty fields are filled
   in: what an editor wrote wins. Its hosts are never guessed, and cover images are not
   downloaded (a note says to upload it).
-- Episodes are matched by GUID (or, for an item without one, its enclosure URL, then its
-  link). Each item is saved in its own transaction: an item that can't be saved is skipped
-  with the reason and the others go on. Skipped: an item with nothing to know it by, one
-  without an enclosure (no audio, so not a podcast episode), one whose GUID an earlier item
-  of the feed already used (the first wins), one with values the episode can't hold.
+- The whole import is one transaction: a failure half way (an interruption, the database
+  gone) leaves the database as it was. Episodes are matched by GUID (or, for an item without
+  one, its enclosure URL, then its link). Each item is saved in a savepoint of its own: an
+  item that can't be saved is skipped with the reason, and the others go on. Skipped: an
+  item with nothing to know it by, one without an enclosure (no audio, so not a podcast
+  episode), one whose GUID an earlier item of the feed already used (the first wins), one
+  with values the episode can't hold.
 - What the feed says wins over the database; what it leaves out is kept: title,
   show notes, audio, date, duration, number, season, type and explicit flag come from the
   item; the slug is set once (so addresses don't change); the summary comes from
@@ -36,9 +39,9 @@ page both run. The rules:
 
 import re
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 
@@ -178,13 +181,15 @@ def import_feed(
     happens as usual and is then rolled back: the report says what an import would do.
     `progress(done, total)` is called every `progress_every` items, `on_item(result)` after
     each. Raises FeedError, with nothing written, when the feed can't be read or is not a
-    podcast feed.
+    podcast feed. It all happens in one transaction (an item that can't be saved rolls back
+    to its savepoint and is skipped): whatever interrupts it, nothing of it is kept.
     """
     with open_feed(source, timeout=timeout) as (file, label):
         channel = read_channel(file)
+        _check_size(channel)
         file.seek(0)
         importer = FeedImporter(channel, ImportReport(source=label, dry_run=dry_run))
-        with transaction.atomic() if dry_run else nullcontext():
+        with transaction.atomic():
             importer.import_show(show)
             for done, item in enumerate(iter_items(file), start=1):
                 result = importer.import_item(item)
@@ -195,6 +200,16 @@ def import_feed(
             if dry_run:
                 transaction.set_rollback(True)
     return importer.report
+
+
+def _check_size(channel):
+    """Refuse a feed with more items than one import takes, before anything is written."""
+    limit = settings.FEED_IMPORT_MAX_ITEMS
+    if channel.item_count > limit:
+        raise FeedError(
+            f"The feed has {channel.item_count:,} items, more than the {limit:,} one import "
+            "takes (the FEED_IMPORT_MAX_ITEMS setting): raise the setting to import it."
+        )
 
 
 class FeedImporter:

@@ -5,6 +5,7 @@ podcast feed" page runs the same code.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from core.batching import batch
 from episodes.importers.feed import DEFAULT_PROGRESS_EVERY, SKIPPED, import_feed
@@ -41,9 +42,11 @@ class Command(BaseCommand):
         'with Julia Kempe (NYU/Meta)") are found by name or created. The show is created from '
         "the feed's channel when there is none; otherwise only its empty fields are filled in "
         "from the channel (what an editor wrote wins), its hosts are never guessed and cover "
-        "images are not downloaded. Each item is saved in its own transaction: one that can't "
-        "be imported (no audio, a GUID already used by an earlier item, bad values) is skipped "
-        "and reported, the others are saved. A file that is not a podcast feed is refused with "
+        "images are not downloaded. The whole import is one transaction: if it fails or is "
+        "interrupted half way (Ctrl-C, the database gone), the database is left as it was, and "
+        "running it again does it all. Within it, an item that can't be imported (no audio, a "
+        "GUID already used by an earlier item, bad values) is skipped and reported, the others "
+        "are saved. A file that is not a podcast feed is refused with "
         "nothing written. Large feeds are read as a stream. --verbosity 0 prints nothing but "
         "errors; 2 also prints a line per item."
     )
@@ -82,8 +85,9 @@ class Command(BaseCommand):
         if loud:
             self.stdout.write(f"Reading {source}...")
         try:
-            # The new episodes are indexed for search together, once the import is done.
-            with batch():
+            # One transaction, the search index included: an import that fails half way
+            # leaves nothing. The new episodes are indexed together, at the end.
+            with transaction.atomic(), batch():
                 report = import_feed(
                     source,
                     show=show,

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         "SITE_URL. It is idempotent: rows are found again by their slugs (chapters by start "
         "time, appearances by person and role...) and only what differs from the file is "
         "saved, so a second run changes nothing and says so. It all happens in one "
-        "transaction: if anything in the file is wrong, the database is left as it was. "
+        "transaction, the search index included: if anything in the file is wrong, or the "
+        "load fails half way, the database is left as it was. "
         "--verbosity 0 prints nothing; 2 also names every field it updates."
     )
 
@@ -76,8 +77,9 @@ class Command(BaseCommand):
             else None,
         )
         try:
-            # The search index is written once, after the load commits.
-            with batch(), transaction.atomic():
+            # One transaction, the search index included (written once, at the end): a load
+            # that fails half way, in the content or in the index, leaves nothing.
+            with transaction.atomic(), batch():
                 tally = loader.load(content)
                 if demo_editor:
                     loader.load_demo_editor()

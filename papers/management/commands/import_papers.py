@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from core.batching import batch
 from core.text import size_text
@@ -15,10 +15,10 @@ from papers.importers import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
-    ImportProblem,
-    ImportResult,
     NotBibtex,
-    import_paper,
+    TooManyPapers,
+    check_batch_size,
+    import_item,
     quiet,
     read_bibtex,
 )
@@ -31,9 +31,11 @@ class Command(BaseCommand):
         "ids or DOIs (looked up on arXiv and doi.org). Authors are matched to the people "
         "already here ignoring case and accents; the others are created. A paper already "
         "here (same arXiv id, DOI or exact title) only gets the fields it lacks, so running "
-        "an import again changes nothing. Each paper is imported in its own transaction: one "
-        "that fails is skipped, with the reason, and leaves nothing behind, while the others "
-        "are imported. Files and ids are all checked before anything is written. The command "
+        "an import again changes nothing. The whole import is one transaction: if it fails or "
+        "is interrupted half way (Ctrl-C, the database gone), the database is left as it was. "
+        "Within it, a paper that can't be imported is skipped, with the reason, and leaves "
+        "nothing behind, while the others are imported. Files and ids are all checked before "
+        "anything is written. The command "
         "ends with a summary, and exits with status 1 if anything was skipped. "
         "Examples: import_papers refs.bib; import_papers --arxiv 2405.07987 1706.03762 "
         "--doi 10.1038/nature14539; import_papers --dry-run refs.bib."
@@ -86,26 +88,31 @@ class Command(BaseCommand):
         identifiers = self.check_identifiers(arxiv, doi)
         items = [item for path in files for item in self.read_file(path)]  # all checked first
         items += [(str(identifier), identifier) for identifier in identifiers]
+        try:
+            check_batch_size(len(items))
+        except TooManyPapers as error:
+            raise CommandError(f"{error} Nothing was imported.") from None
 
         if dry_run:
             self.say("Dry run: nothing will be saved.")
         results = []
-        with contextlib.ExitStack() as stack:
-            # The papers are indexed for search together, at the end.
-            stack.enter_context(batch())
-            if identifiers:
-                network = stack.enter_context(sources.open_sources(timeout=timeout))
-            else:
-                network = None
-            if verbosity < 3:  # httpx logs each request; the progress lines say it better
-                stack.enter_context(quiet("httpx"))
-            # Each paper is its own transaction; a dry run wraps them all in one rolled back.
-            if dry_run:
-                stack.enter_context(transaction.atomic())
-            for position, (label, what) in enumerate(items, start=1):
-                result = self.import_one(label, what, network)
-                results.append(result)
-                self.progress(position, len(items), result, dry_run)
+        # One transaction, the search index included: an import that fails half way leaves
+        # nothing (a paper that can't be imported rolls back to its savepoint, in
+        # import_paper, and is skipped). A dry run rolls it all back.
+        with transaction.atomic():
+            with contextlib.ExitStack() as stack:
+                # The papers are indexed for search together, at the end.
+                stack.enter_context(batch())
+                if identifiers:
+                    network = stack.enter_context(sources.open_sources(timeout=timeout))
+                else:
+                    network = None
+                if verbosity < 3:  # httpx logs each request; the progress lines say it better
+                    stack.enter_context(quiet("httpx"))
+                for position, (label, what) in enumerate(items, start=1):
+                    result = import_item(label, what, network=network)
+                    results.append(result)
+                    self.progress(position, len(items), result, dry_run)
             if dry_run:
                 transaction.set_rollback(True)
         self.summarize(results, dry_run)
@@ -158,27 +165,6 @@ class Command(BaseCommand):
         except NotBibtex as error:
             raise CommandError(f"{error} Nothing was imported.") from None
         return [(entry.label, entry.metadata or entry.problem) for entry in entries]
-
-    # Importing.
-
-    def import_one(self, label, what, network):
-        """Import one item: a PaperMetadata, an Identifier to look up, or a problem."""
-        if isinstance(what, str):
-            return ImportResult(source=label, status=SKIPPED, reason=what)
-        try:
-            if isinstance(what, sources.Identifier):
-                what = network.fetch(what)
-            result = import_paper(what)
-        except (sources.SourceError, ImportProblem) as error:
-            return ImportResult(source=label, status=SKIPPED, reason=str(error))
-        except DatabaseError as error:  # another process wrote the same paper meanwhile
-            return ImportResult(
-                source=label,
-                status=SKIPPED,
-                reason=f"the database refused it ({error}); run the command again.",
-            )
-        result.source = label
-        return result
 
     # Saying what happened.
 
