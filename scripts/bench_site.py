@@ -1175,7 +1175,9 @@ def main(argv=None):
     out(f"== bench-site on PostgreSQL ({DB_NAME}), Redis database 8")
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():  # `make static` makes it
+        out("Collecting the static files (collectstatic)...")
+        call_command("collectstatic", interactive=False, verbosity=0)
     recorded = recorded_archive()
     fresh = (
         args.rebuild
@@ -1209,7 +1211,7 @@ def main(argv=None):
     out(
         "gunicorn: "
         + ("gunicorn.conf.py" if gunicorn_conf else "gunicorn.conf.py is not there yet; flags: ")
-        + ("" if gunicorn_conf else " ".join(gunicorn_command(0, args.workers)[4:]))
+        + ("" if gunicorn_conf else " ".join(gunicorn_command(0, args.workers)[6:]))
     )
     out(f"wrk: 1 thread, {args.connections} connections, {args.duration} s per address "
         f"(at most {args.max_requests:,} requests), after {args.warmup} s untimed.")  # fmt: skip
