@@ -10,7 +10,7 @@ EXAMPLES ?= $(or $(API_CHECK_EXAMPLES),100)
 # Installed again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test api-check lint format install migrate demo static browser bench bench-search clean help
+.PHONY: run test api-check lint format install migrate demo static browser wrk bench bench-search bench-site clean help
 
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
@@ -19,8 +19,9 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make browser install Chromium for the browser tests if missing (as root, with apt-get)"
 	@echo "make format  let ruff fix what it can"
-	@echo "make bench   the benchmarks: bench-search"
+	@echo "make bench   the benchmarks: bench-search, then bench-site"
 	@echo "make bench-search  search latency on 225,000 generated items (PostgreSQL, database ibsite_bench)"
+	@echo "make bench-site    every kind of page under wrk, served by gunicorn (PostgreSQL, database ibsite_bench_site)"
 	@echo "make clean   remove the virtualenv, the SQLite database and collected static files"
 
 $(STAMP): pyproject.toml
@@ -70,12 +71,28 @@ test: lint static browser
 api-check: install static
 	API_CHECK_SEED=$(SEED) API_CHECK_EXAMPLES=$(EXAMPLES) bash scripts/check-api-schema.sh
 
-bench: bench-search
+# Debian's wrk for bench-site, installed when missing (as root, with apt-get).
+wrk:
+	@sh scripts/install-wrk.sh
+
+# Both benchmarks, the second even when the first misses its target; fails if either does.
+bench: install static wrk
+	@status=0; \
+	$(PY) scripts/bench_search.py || status=1; \
+	$(PY) scripts/bench_site.py $(BENCH_SITE_ARGS) || status=1; \
+	exit $$status
 
 # Search latency on a generated corpus in PostgreSQL (database ibsite_bench, kept between
 # runs; the first run builds it, several minutes). See scripts/bench_search.py.
 bench-search: install
 	$(PY) scripts/bench_search.py
+
+# The site under load as in production: gunicorn on loopback, wrk against each kind of page,
+# cache cold, warm and 304, on one server, two, and with reads on the replica (database
+# ibsite_bench_site, kept between runs; the first run builds it). Options through
+# BENCH_SITE_ARGS, e.g. "--setups one --duration 10". See scripts/bench_site.py.
+bench-site: install static wrk
+	$(PY) scripts/bench_site.py $(BENCH_SITE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media
