@@ -199,7 +199,9 @@ def bump():
 
 
 def _model_changed(sender, **kwargs):
-    if sender._meta.app_label in _content_apps:
+    # A migration's historical models (another app registry) change a schema in progress:
+    # the pages are versioned again by the first write after it (and any deploy).
+    if sender._meta.app_label in _content_apps and sender._meta.apps is apps:
         bump()
 
 
