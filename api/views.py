@@ -4,6 +4,9 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 (ibsite/settings.py); the viewsets only say what each resource lists and how.
 """
 
+from types import SimpleNamespace
+
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -43,12 +46,28 @@ class BySlug:
         return super().get_object()
 
 
+class Versioned:
+    """Anonymous reads (list, retrieve) follow from the site's content version: the page
+    cache (core.middleware.page_cache) may answer them with a 304 or a stored copy, by
+    address and Accept header (the browsable API, when on, is another answer)."""
+
+    versioned = True
+    versioned_vary = ("HTTP_ACCEPT",)
+
+    @classmethod
+    def admit_cached(cls, request):
+        """An answer from the cache still counts against the anonymous limit; past it, the
+        view runs and answers 429 as usual."""
+        client = SimpleNamespace(META=request.META, headers=request.headers, user=AnonymousUser())
+        return all(throttle().allow_request(client, None) for throttle in cls.throttle_classes)
+
+
 # Editors write an episode with person slugs and answer with the episode as it is read.
 WRITE_EPISODE = extend_schema(request=EpisodeWriteSerializer, responses=EpisodeSerializer)
 
 
 @extend_schema_view(create=WRITE_EPISODE, update=WRITE_EPISODE, partial_update=WRITE_EPISODE)
-class EpisodeViewSet(BySlug, viewsets.ModelViewSet):
+class EpisodeViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     """Episodes, newest first. Anonymous clients see published ones only."""
 
     filterset_class = EpisodeAPIFilter
@@ -65,7 +84,7 @@ class EpisodeViewSet(BySlug, viewsets.ModelViewSet):
         return EpisodeSerializer
 
 
-class PersonViewSet(BySlug, viewsets.ModelViewSet):
+class PersonViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     """Hosts, guests and authors."""
 
     filterset_class = PersonFilter
@@ -82,7 +101,7 @@ class PersonViewSet(BySlug, viewsets.ModelViewSet):
         return PersonSerializer
 
 
-class PaperViewSet(BySlug, viewsets.ModelViewSet):
+class PaperViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     """Papers with their authors in byline order."""
 
     filterset_class = PaperFilter
@@ -99,7 +118,7 @@ class PaperViewSet(BySlug, viewsets.ModelViewSet):
         return PaperSerializer
 
 
-class PostViewSet(BySlug, viewsets.ModelViewSet):
+class PostViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     """Editorial essays, with their hindsight verdicts."""
 
     serializer_class = PostSerializer
@@ -115,7 +134,7 @@ class PostViewSet(BySlug, viewsets.ModelViewSet):
         )
 
 
-class OrganizationViewSet(BySlug, viewsets.ModelViewSet):
+class OrganizationViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.all()
     search_fields = ["name"]
@@ -123,7 +142,7 @@ class OrganizationViewSet(BySlug, viewsets.ModelViewSet):
     ordering = ["name"]
 
 
-class TagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TagViewSet(Versioned, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every topic in use, with how many episodes, papers, posts and people carry it."""
 
     serializer_class = TagSerializer

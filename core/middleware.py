@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
-from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
+from core import versions
 from core.batching import batch
 from core.errors import is_api
 
@@ -30,6 +34,126 @@ def cache_control(get_response):
         return response
 
     return middleware
+
+
+def page_cache(get_response):
+    """Answer anonymous visitors from the content version (core.versions), before any view
+    runs, for the views marked `versioned` (the public pages, the API's reads):
+
+    - the ETag and Last-Modified follow from the version, the address and the headers the
+      view varies on, so a matching If-None-Match (or If-Modified-Since) is a 304 with
+      nothing rendered and no query (one when a scheduled time has just passed);
+    - otherwise the answer is read from the shared cache, kept under the same version for
+      PAGE_CACHE_SECONDS (0: never kept, the validators stay), or rendered and kept.
+
+    Any write renews the version, so the next request gets the new content. Never cached:
+    requests with a session, a messages cookie or an Authorization header (signed-in
+    people get fresh, private pages), other methods, unmarked views (the admin, search,
+    feeds, which have their own), and answers that are not a public 200 without cookies
+    (`cache_control` below marks them; a view marking itself private stays out).
+    """
+
+    def middleware(request):
+        if request.method not in ("GET", "HEAD") or _personal(request):
+            return get_response(request)
+        view = _versioned_view(request)
+        if view is None:
+            return get_response(request)
+        # A view may have its say before it is answered for (the API counts the request
+        # against its anonymous limit): refused, the view runs and answers for itself.
+        admit = getattr(view, "admit_cached", lambda request: True)
+        vary = getattr(view, "versioned_vary", ())
+        version = versions.for_request(request, vary)
+        if version is None:  # a cache that keeps nothing
+            return get_response(request)
+        validators = _validated(HttpResponse(), version, vary)
+        not_modified = get_conditional_response(
+            request,
+            etag=version.etag,
+            last_modified=int(version.last_modified.timestamp()),
+            response=validators,
+        )
+        if not_modified.status_code == 304 and admit(request):
+            return not_modified
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds and not_modified.status_code != 304:
+            stored = cache.get(version.key)
+            if stored is not None and admit(request):
+                return _thawed(stored)
+        response = get_response(request)
+        if _public(request, response):
+            _validated(response, version, vary)
+            if seconds and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
+                cache.set(version.key, _frozen(response), seconds)
+        return response
+
+    return middleware
+
+
+def _personal(request):
+    """Someone signed in (or who may be: a session), or with messages waiting."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or CookieStorage.cookie_name in request.COOKIES
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _versioned_view(request):
+    """The view marked by core.versions.versioned() that will answer, or None. A DRF
+    viewset is marked on its class, for its reads (list, retrieve) only."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    func = match.func
+    if getattr(func, "versioned", False):
+        return func
+    view_class = getattr(func, "cls", None)
+    actions = getattr(func, "actions", None) or {}
+    if getattr(view_class, "versioned", False) and actions.get("get") in ("list", "retrieve"):
+        return view_class
+    return None
+
+
+def _validated(response, version, vary):
+    """`response` with the version's validators and the headers of a public answer."""
+    response["ETag"] = version.etag
+    response["Last-Modified"] = http_date(version.last_modified.timestamp())
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    headers = [name.removeprefix("HTTP_").replace("_", "-").title() for name in vary]
+    patch_vary_headers(response, ["Cookie", "Authorization", *headers])
+    return response
+
+
+def _public(request, response):
+    """An answer anyone may be given: a 200, public, no cookie set, nobody signed in."""
+    user = getattr(request, "user", None)
+    directives = {
+        part.split("=", 1)[0].strip().lower()
+        for part in response.get("Cache-Control", "").split(",")
+    }
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (user is not None and user.is_authenticated)
+        and "public" in directives
+        and not directives & {"private", "no-store", "no-cache"}
+    )
+
+
+def _frozen(response):
+    return (response.status_code, list(response.items()), response.content)
+
+
+def _thawed(stored):
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def batch_deferred_work(get_response):

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class FeedsConfig(AppConfig):
     name = "feeds"
     verbose_name = "Feeds"
-
-    def ready(self):
-        from feeds import signals
-
-        signals.connect()

@@ -29,6 +29,7 @@ from django.utils.html import escape, strip_tags
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
+from core.versions import generation
 from episodes.models import Appearance, Episode, Show
 from feeds import html
 from feeds.generators import FullTextAtomFeed, PodcastRssFeed
@@ -42,7 +43,6 @@ from feeds.podcast import (
     podcast_feed_url,
     show_image,
 )
-from feeds.signals import generation
 from people.models import Person
 from posts.models import Post
 
@@ -65,7 +65,7 @@ class Version:
 
 def _version(key, count, *stamps):
     """The Version of a feed from what its content depends on (and the feeds' content
-    generation, which changes with what the stamps do not see: see feeds/signals.py)."""
+    generation, which changes with what the stamps do not see: see core/versions.py)."""
     known = [stamp for stamp in stamps if stamp is not None]
     parts = [FEED_FORMAT, settings.SITE_URL, generation(), key, str(count), *map(str, stamps)]
     etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

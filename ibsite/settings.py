@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag from the page's content, 304 when the client has it already.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous pages and API reads: 304 or a stored copy from the content version, before
+    # the view (core.versions; PAGE_CACHE_SECONDS below).
+    "core.middleware.page_cache",
     "core.middleware.cache_control",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -502,3 +505,14 @@ def _check_outbound_hosts(entries):
 
 
 _check_outbound_hosts(OUTBOUND_ALLOWED_HOSTS)
+
+
+# Page cache (core.middleware.page_cache, core.versions)
+# Anonymous visitors' pages and API reads are validated (ETag, Last-Modified) by the site's
+# content version, renewed by any write of content and when a scheduled item goes live, and
+# kept in the shared cache (CACHES: Redis in production) under that version for
+# PAGE_CACHE_SECONDS, so an edit shows at the next request. 0 keeps nothing (every miss is
+# rendered; the validators and 304s stay). An answer larger than PAGE_CACHE_MAX_BYTES is
+# not kept.
+PAGE_CACHE_SECONDS = env_count("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_BYTES = env_count("PAGE_CACHE_MAX_BYTES", default=1_000_000)

@@ -20,12 +20,13 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from core import versions
 from core.text import name_key
 
 SITE_URL = "https://informationbottleneck.test"  # As tests/settings.py sets it.
@@ -289,9 +290,10 @@ class Page:
 
 
 def queries_for(client, url):
-    """How many queries a request for `url` makes (after a warm-up request)."""
+    """How many queries a request for `url` makes (after a warm-up request), rendered: the
+    page cache, which would answer the second request, is off."""
     assert client.get(url).status_code == 200, url  # warm caches (content types)
-    with CaptureQueriesContext(connection) as queries:
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
@@ -305,7 +307,7 @@ def assert_queries_do_not_grow(client, django_assert_max_num_queries, build):
     """
     budget = queries_for(client, build(1))
     url = build(50)
-    with django_assert_max_num_queries(budget):
+    with override_settings(PAGE_CACHE_SECONDS=0), django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
     return response
@@ -347,7 +349,9 @@ def saved(factory, n, **fields):
     """`n` objects built by `factory` and saved in one INSERT.
 
     Their model's save() does not run, so related objects must be passed in saved, and the
-    slugs and name keys save() would make are made here.
+    slugs and name keys save() would make are made here. The content version is renewed,
+    as a service's `content_changed` would (the search index is not told: tests that
+    search rebuild it).
     """
     objects = factory.build_batch(n, **fields)
     for obj in objects:
@@ -355,7 +359,9 @@ def saved(factory, n, **fields):
             obj.slug = f"{obj._meta.model_name}-{uuid.uuid4().hex[:12]}"
         if hasattr(obj, "name_key"):
             obj.name_key = name_key(obj.name)
-    return factory._meta.model._base_manager.bulk_create(objects)
+    created = factory._meta.model._base_manager.bulk_create(objects)
+    versions.bump()
+    return created
 
 
 def tagged(objects, *names):

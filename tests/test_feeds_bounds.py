@@ -15,11 +15,11 @@ from django.utils import timezone
 from lxml import etree
 
 from core.batching import batch
+from core.versions import generation
 from episodes.models import Chapter, Episode
 from episodes.services import replace_chapters
 from feeds import html
 from feeds.feeds import PodcastFeed, PostsFeed
-from feeds.signals import generation
 from tests.factories import (
     AppearanceFactory,
     ChapterFactory,

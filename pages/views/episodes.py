@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.durations import parse_timestamp
 from core.pagination import paginate
+from core.versions import versioned
 from episodes import citations
 from episodes.filters import EpisodeFilter
 from episodes.models import Episode
@@ -11,12 +12,14 @@ from pages import structured_data
 from pages.views.papers import BIBTEX, CSL_JSON, download
 
 
+@versioned
 def episode_list(request):
     filterset = EpisodeFilter(request.GET, queryset=Episode.objects.live().with_people())
     page = paginate(request, filterset.qs)
     return render(request, "episodes/episode_list.html", {"filter": filterset, "page": page})
 
 
+@versioned
 def episode_detail(request, slug):
     episodes = Episode.objects.visible_to(request.user).for_detail()
     episode = get_object_or_404(episodes, slug=slug)
@@ -46,18 +49,21 @@ def _episode(request, slug):
     return get_object_or_404(Episode.objects.visible_to(request.user).with_people(), slug=slug)
 
 
+@versioned
 def reading_list_bibtex(request, slug):
     episode = _episode(request, slug)
     content = citations.reading_list_bibtex(episode)
     return download(content, BIBTEX, f"{episode.slug}-reading-list.bib")
 
 
+@versioned
 def reading_list_csl(request, slug):
     episode = _episode(request, slug)
     content = json.dumps(citations.reading_list_csl(episode), ensure_ascii=False, indent=2)
     return download(content, CSL_JSON, f"{episode.slug}-reading-list.json")
 
 
+@versioned
 def cite_bibtex(request, slug):
     episode = _episode(request, slug)
     return download(citations.episode_to_bibtex(episode), BIBTEX, f"{episode.slug}.bib")

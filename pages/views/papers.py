@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from core.pagination import paginate
+from core.versions import versioned
 from episodes.models import Episode
 from pages import structured_data
 from papers.bibtex import paper_to_bibtex
@@ -15,6 +16,7 @@ def listed(papers):
     return papers.with_authors().annotate(episode_count=Episode.objects.live().count_per_paper())
 
 
+@versioned
 def paper_list(request):
     filterset = PaperFilter(request.GET, queryset=listed(Paper.objects.all()))
     page = paginate(request, filterset.qs.distinct())
@@ -25,6 +27,7 @@ def _paper(slug):
     return get_object_or_404(Paper.objects.with_authors(), slug=slug)
 
 
+@versioned
 def paper_detail(request, slug):
     paper = _paper(slug)
     authors = paper.ordered_authors()
@@ -51,6 +54,7 @@ def download(content, content_type, filename):
     return response
 
 
+@versioned
 def paper_bibtex(request, slug):
     paper = _paper(slug)
     return download(paper_to_bibtex(paper), BIBTEX, f"{paper.slug}.bib")

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.links import absolute
 from core.pagination import paginate
+from core.versions import versioned
 from episodes.models import Episode
 from pages import structured_data
 from pages.filters import PersonFilter
@@ -41,12 +42,14 @@ def recent_mentions(person, limit=10):
     return mentions[:limit]
 
 
+@versioned
 def person_list(request):
     filterset = PersonFilter(request.GET, queryset=listed(Person.objects.all()))
     page = paginate(request, filterset.qs)
     return render(request, "people/person_list.html", {"filter": filterset, "page": page})
 
 
+@versioned
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.with_profile(), slug=slug)
     affiliations = person.affiliations.all()
@@ -63,6 +66,7 @@ def person_detail(request, slug):
     return render(request, "people/person_detail.html", context)
 
 
+@versioned
 def person_papers_bibtex(request, slug):
     """Everything this person wrote, as one .bib file (one entry a paper, unique keys)."""
     person = get_object_or_404(Person, slug=slug)

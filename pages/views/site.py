@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
+from core.versions import versioned
 from episodes.models import Episode, Show
 from pages import structured_data
 from pages.tags import popular_tags, tags_with_counts
@@ -21,6 +22,7 @@ def _show():
     return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).current()
 
 
+@versioned
 def home(request):
     show = _show()
     context = {
@@ -33,16 +35,19 @@ def home(request):
     return render(request, "home.html", context)
 
 
+@versioned
 def about(request):
     show = _show()
     context = {"show": show, "structured_data": structured_data.podcast_series(show)}
     return render(request, "about.html", context)
 
 
+@versioned
 def tag_list(request):
     return render(request, "tags/tag_list.html", {"tags": tags_with_counts()})
 
 
+@versioned
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     context = {
@@ -58,6 +63,7 @@ def tag_detail(request, slug):
     return render(request, "tags/tag_detail.html", context)
 
 
+@versioned
 @require_GET
 def robots_txt(request):
     sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
