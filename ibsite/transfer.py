@@ -32,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
@@ -470,8 +471,15 @@ def load(path, *, replace=False, progress=None):
             progress=progress and (lambda kind, done, total: progress("index", kind, done, total))
         )
         bump_feeds()
-    missing = sorted(name for name in media if not default_storage.exists(name))
+    missing = sorted(name for name in media if not _stored(name))
     return Outcome(header, counts, before, entries, missing)
+
+
+def _stored(name):
+    try:
+        return default_storage.exists(name)
+    except SuspiciousFileOperation:  # a path out of MEDIA_ROOT: not there, as far as we go
+        return False
 
 
 def _delete_content(models):
@@ -505,7 +513,7 @@ def _write(path, models, header, progress):
             model._base_manager.bulk_update(objects, stamped, batch_size=CHUNK)
         for f in model._meta.concrete_fields:
             if isinstance(f, FileField):
-                media.update(name for obj in objects if (name := getattr(obj, f.attname)))
+                media.update(file.name for obj in objects if (file := getattr(obj, f.attname)))
         counts[label] += len(objects)
         if progress:
             progress("write", label, counts[label], header.counts[label])
