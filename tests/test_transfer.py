@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from core.batching import batch
 from episodes.models import Appearance, Episode, Show
 from ibsite import transfer
 from papers.models import Paper
@@ -57,6 +58,11 @@ def media(settings, tmp_path):
 def rich(db, media):
     """The demo content, and what it lacks: odd text, long text, nulls, times with
     microseconds given in another zone, every through table, non-ASCII tags, files."""
+    with batch():  # the search index written once
+        _rich_content()
+
+
+def _rich_content():
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
     show = Show.objects.get()
     show.podcast_guid = uuid.UUID("917393e3-1b1e-5cef-ace4-edaa54e1f810")
@@ -125,9 +131,11 @@ def snapshot():
 
 
 def empty_content():
-    """Delete every content row, as an empty database would hold none."""
-    for model in reversed(transfer.content_models()):
-        model._base_manager.all().delete()
+    """Delete every content row, as an empty database would hold none (the search index
+    catching up once, at the end)."""
+    with batch():
+        for model in reversed(transfer.content_models()):
+            model._base_manager.all().delete()
     assert transfer.existing_content() == {}
 
 
