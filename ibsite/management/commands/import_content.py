@@ -3,7 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 
 from ibsite import transfer
 
@@ -44,6 +44,11 @@ class Command(BaseCommand):
             )
         except transfer.TransferError as error:
             raise CommandError(f"{file}: {error} Nothing was imported.") from None
+        except IntegrityError as error:
+            raise CommandError(
+                f"The database refused the content: {error} The file contradicts itself or "
+                "this database's rules; nothing was imported."
+            ) from None
         except DatabaseError as error:
             raise CommandError(
                 f"The database refused the content ({error}); nothing was imported. Has "
