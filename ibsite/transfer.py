@@ -12,6 +12,9 @@ bytes on import). Every line is one JSON object:
    a file as its path under MEDIA_ROOT), datetimes in UTC with their microseconds;
 3. the end: `{"end": "ibsite-content", "rows": N}`, so that a file cut short is refused.
 
+Lines end in `\n` alone; text is written as it is (`ensure_ascii=False`), so a reader must
+split at `\n` only (U+2028 or U+0085 may be inside a line: `str.splitlines()` would cut there).
+
 One line a row lets both commands stream: the export never holds more than a chunk of rows,
 and the import reads the file twice (once to check everything, once to write) without
 keeping it. Primary keys are kept, so every link (and every address with an id) stays.
