@@ -16,7 +16,8 @@ primary ("default"), read-only and a little behind it. The rules:
   is anything read inside a transaction on it.
 - A replica that does not connect (REPLICA_CONNECT_TIMEOUT) is left alone for
   REPLICA_RETRY_SECONDS, in this process: reads go to the primary meanwhile, so a replica
-  that stops costs at most one short wait every few seconds, never an error page.
+  that stops costs one short wait every few seconds (and an error for a request caught
+  reading from it at that moment), not an error page for every visitor.
 """
 
 import contextvars
