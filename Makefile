@@ -10,10 +10,11 @@ EXAMPLES ?= $(or $(API_CHECK_EXAMPLES),100)
 # Installed again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test api-check lint format install migrate demo static browser wrk bench bench-search bench-site clean help
+.PHONY: run serve test api-check lint format install migrate demo static browser wrk bench bench-search bench-site clean help
 
 help:
 	@echo "make run     install, migrate, load the demo content, serve on http://127.0.0.1:$(PORT)"
+	@echo "make serve   production-like: DEBUG off, collected static files, gunicorn (gunicorn.conf.py)"
 	@echo "make test    lint, the whole test suite and api-check (DATABASE_URL picks the database)"
 	@echo "make api-check  schemathesis against the API's OpenAPI document, on a throwaway database (SEED=N: another seed)"
 	@echo "make lint    ruff check and format check"
@@ -49,6 +50,16 @@ browser:
 run: demo static
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: /admin/, see README for the demo editor)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like, to see the site as it is served: DEBUG off, static files collected, gunicorn
+# with gunicorn.conf.py on http://127.0.0.1:$(PORT). Plain HTTP, so the HTTPS redirect is off
+# (and signing in, which needs secure cookies, is for `make run`); a throwaway SECRET_KEY
+# unless one is set. The database and the rest come from the environment, as in production.
+serve: migrate static
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with gunicorn, DEBUG off"
+	DEBUG=0 SECURE_SSL_REDIRECT=0 BIND="$${BIND:-127.0.0.1:$(PORT)}" \
+	  SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  $(BIN)/gunicorn
 
 lint: install
 	$(BIN)/ruff check .

@@ -516,3 +516,97 @@ _check_outbound_hosts(OUTBOUND_ALLOWED_HOSTS)
 # not kept.
 PAGE_CACHE_SECONDS = env_count("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_MAX_BYTES = env_count("PAGE_CACHE_MAX_BYTES", default=1_000_000)
+
+
+# Scale-out: stateless app processes, pooled connections, an optional read replica.
+# Any number of app servers may run side by side: nothing lives in one process that another
+# needs. Sessions are in the database (through the shared cache when there is one), uploads
+# go to STORAGES["default"], the cache is Redis (REDIS_URL).
+
+# Sessions: cached_db reads a session from the shared cache and writes it through to the
+# database; with local memory (no REDIS_URL) each process would keep its own stale copy, so
+# then the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
+# Uploads (artwork, photos, feeds queued for import): any Django storage backend, e.g.
+# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with django-storages installed and
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "ib-media", "region_name": "eu-west-1"}'.
+STORAGES["default"] = {
+    "BACKEND": env.str(
+        "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+}
+if not isinstance(STORAGES["default"]["OPTIONS"], dict):
+    raise ImproperlyConfigured("MEDIA_STORAGE_OPTIONS must be a JSON object.")
+
+# Connection pooling (psycopg's pool, Django's "pool" option): each process keeps between
+# DATABASE_POOL_MIN_SIZE and DATABASE_POOL_MAX_SIZE connections that its threads share, and a
+# request waits at most DATABASE_POOL_TIMEOUT seconds for one. A pool replaces persistent
+# connections (CONN_MAX_AGE must then be 0). Off by default: one persistent connection per
+# thread is as good when threads are few; turn it on to bound connections per app server.
+DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
+DATABASE_POOL_MIN_SIZE = env_count("DATABASE_POOL_MIN_SIZE", default=2)
+DATABASE_POOL_MAX_SIZE = env_count("DATABASE_POOL_MAX_SIZE", default=8)
+DATABASE_POOL_TIMEOUT = env_count("DATABASE_POOL_TIMEOUT", default=10)
+if DATABASE_POOL and max(DATABASE_POOL_MIN_SIZE, 1) > DATABASE_POOL_MAX_SIZE:
+    raise ImproperlyConfigured(
+        f"DATABASE_POOL_MAX_SIZE={DATABASE_POOL_MAX_SIZE} must be at least 1 and at least "
+        f"DATABASE_POOL_MIN_SIZE={DATABASE_POOL_MIN_SIZE}."
+    )
+
+
+def _pooled(database, *, min_size, timeout):
+    """Turn a PostgreSQL database's persistent connection into a pool of them."""
+    if DATABASE_POOL and database["ENGINE"] == "django.db.backends.postgresql":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"]["pool"] = {
+            "min_size": min_size,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": timeout,
+        }
+
+
+_pooled(DATABASES["default"], min_size=DATABASE_POOL_MIN_SIZE, timeout=DATABASE_POOL_TIMEOUT)
+
+# A read replica (a PostgreSQL streaming standby; scripts/replica.sh makes one locally):
+# with DATABASE_REPLICA_URL set, anonymous visitors' reads go there (core.routers) and
+# everything else stays on the primary: writes, signed-in people, API tokens, any request
+# for REPLICA_STICKY_SECONDS after the client wrote, background jobs and commands. A replica
+# that does not connect within REPLICA_CONNECT_TIMEOUT seconds is left alone for
+# REPLICA_RETRY_SECONDS, the reads going to the primary meanwhile.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_STICKY_SECONDS = env_count("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_CONNECT_TIMEOUT = env_count("REPLICA_CONNECT_TIMEOUT", default=2)
+REPLICA_RETRY_SECONDS = env_count("REPLICA_RETRY_SECONDS", default=5)
+# Routing can be turned off while keeping the alias (the test suite does: its data lives in
+# uncommitted transactions the replica cannot see).
+REPLICA_READS = env_bool("REPLICA_READS", default=True)
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must use the primary's database engine.")
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+        _replica["CONN_HEALTH_CHECKS"] = True
+        _replica["OPTIONS"] = {
+            **DATABASES["default"]["OPTIONS"],
+            **_replica.get("OPTIONS", {}),
+            "connect_timeout": REPLICA_CONNECT_TIMEOUT,
+        }
+        # No connection kept open while the replica is away (the pool would keep retrying),
+        # and no waiting for one longer than for a connection of our own.
+        _replica["OPTIONS"].pop("pool", None)
+        _pooled(_replica, min_size=0, timeout=REPLICA_CONNECT_TIMEOUT)
+    # In tests, the replica is the test database's mirror, never a database of its own.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
+    "core.routers.route_reads",
+)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import brotli
 from django.templatetags.static import static
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,3 +136,97 @@ def test_the_stuck_job_sweep_can_be_turned_off_but_not_made_negative():
     negative = manage("check", env={**PRODUCTION_ENV, "JOBS_STUCK_SWEEP_INTERVAL": "-5"})
     assert negative.returncode != 0
     assert "JOBS_STUCK_SWEEP_INTERVAL=-5 must be 0 (off) or more." in negative.stderr
+
+
+# Scale-out: pooled connections, a read replica, sessions and uploads any process can reach.
+
+POSTGRES_ENV = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ib"}
+
+
+def test_a_connection_pool_replaces_persistent_connections():
+    database = 'DATABASES["default"]'
+    assert "'pool'" not in setting(database, POSTGRES_ENV)
+    pooled = {**POSTGRES_ENV, "DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "6"}
+    assert setting(f'{database}["CONN_MAX_AGE"]', pooled) == "0"
+    options = setting(f'{database}["OPTIONS"]["pool"]', pooled)
+    assert options == "{'min_size': 2, 'max_size': 6, 'timeout': 10}"
+    # SQLite has no pool: the switch leaves it alone.
+    assert "pool" not in setting(database, {**PRODUCTION_ENV, "DATABASE_POOL": "1"})
+
+
+def test_a_pool_smaller_than_its_minimum_fails_loudly():
+    env = {**POSTGRES_ENV, "DATABASE_POOL": "1", "DATABASE_POOL_MAX_SIZE": "1"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_POOL_MAX_SIZE" in result.stderr
+
+
+def test_a_replica_url_adds_a_quick_to_give_up_replica_mirrored_in_tests():
+    assert setting("DATABASES.keys()", POSTGRES_ENV) == "dict_keys(['default'])"
+    env = {**POSTGRES_ENV, "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:5433/ib"}
+    replica = 'DATABASES["replica"]'
+    assert setting(f'{replica}["PORT"]', env) == "5433"
+    assert setting(f'{replica}["TEST"]["MIRROR"]', env) == "default"
+    options = setting(f'{replica}["OPTIONS"]', env)
+    assert "'connect_timeout': 2" in options
+    assert "-c statement_timeout=30000" in options
+    pooled = setting(f'{replica}["OPTIONS"]["pool"]', {**env, "DATABASE_POOL": "1"})
+    assert pooled == "{'min_size': 0, 'max_size': 8, 'timeout': 2}"
+
+
+def test_a_replica_of_another_engine_fails_loudly():
+    env = {**POSTGRES_ENV, "DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL" in result.stderr
+
+
+def test_sessions_go_through_the_shared_cache_only_when_there_is_one():
+    assert setting("SESSION_ENGINE", PRODUCTION_ENV).endswith("sessions.backends.db")
+    with_redis = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/5"}
+    assert setting("SESSION_ENGINE", with_redis).endswith("sessions.backends.cached_db")
+
+
+def test_uploads_go_to_the_storage_the_environment_names():
+    default = 'STORAGES["default"]'
+    assert setting(f'{default}["BACKEND"]', PRODUCTION_ENV).endswith("FileSystemStorage")
+    env = {
+        **PRODUCTION_ENV,
+        "MEDIA_STORAGE_BACKEND": "django.core.files.storage.InMemoryStorage",
+        "MEDIA_STORAGE_OPTIONS": '{"base_url": "https://media.example/"}',
+    }
+    assert setting(f'{default}["BACKEND"]', env).endswith("InMemoryStorage")
+    code = "from django.core.files.storage import default_storage as s; print(s.url('a.jpg'))"
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "https://media.example/a.jpg"
+
+
+def test_malformed_storage_options_fail_loudly():
+    result = manage("check", env={**PRODUCTION_ENV, "MEDIA_STORAGE_OPTIONS": "[1, 2]"})
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE_OPTIONS" in result.stderr
+
+
+def test_the_deploy_checks_pass_with_a_pool_and_a_replica():
+    env = {
+        **POSTGRES_ENV,
+        "DATABASE_POOL": "1",
+        "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:5433/ib",
+        "REDIS_URL": "redis://127.0.0.1:6379/5",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hashed_static_files_are_cached_for_ever_and_sent_as_brotli(client):
+    url = static("css/site.css")
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "br"
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert "Accept-Encoding" in response["Vary"]
+    body = b"".join(response.streaming_content)
+    assert b"body" in brotli.decompress(body)
+    # The same file under its plain name may change: browsers check it again soon.
+    plain = client.get("/static/css/site.css", HTTP_ACCEPT_ENCODING="br")
+    assert "immutable" not in plain["Cache-Control"]
