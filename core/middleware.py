@@ -1,6 +1,9 @@
+import logging
+
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -9,6 +12,8 @@ from django.utils.http import http_date
 from core import versions
 from core.batching import batch
 from core.errors import is_api
+
+logger = logging.getLogger(__name__)
 
 
 def cache_control(get_response):
@@ -63,7 +68,14 @@ def page_cache(get_response):
         # against its anonymous limit): refused, the view runs and answers for itself.
         admit = getattr(view, "admit_cached", lambda request: True)
         vary = getattr(view, "versioned_vary", ())
-        version = versions.for_request(request, vary)
+        try:
+            version = versions.for_request(request, vary)
+        except DatabaseError:
+            # The version's query failed (the database is down, or not migrated yet): no
+            # validators and no page cache, and the view answers as well as it can (a page
+            # needing no database, robots.txt, still serves; the others are 503s).
+            logger.warning("No content version for %s: answered uncached.", request.path)
+            return get_response(request)
         if version is None:  # a cache that keeps nothing
             return get_response(request)
         validators = _validated(HttpResponse(), version, vary)

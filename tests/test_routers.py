@@ -95,6 +95,8 @@ def replica(replica_server, settings):
     """Reads routed as in production, the replica caught up with the primary."""
     settings.REPLICA_READS = True
     settings.REPLICA_RETRY_SECONDS = 5
+    # Which database a page reads is the point: a page served from the page cache reads none.
+    settings.PAGE_CACHE_SECONDS = 0
     routers.forget_replica_failure()
     wait_for_replay()
     yield
