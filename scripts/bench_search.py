@@ -24,15 +24,15 @@ import re
 import statistics
 import sys
 import time
-import urllib.parse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.benchdb import bench_database_url, ensure_database  # noqa: E402
+
 DB_NAME = "ibsite_bench"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 SEED = 20261122
 
 
@@ -52,30 +52,6 @@ def parse_args():
     parser.add_argument("--fresh", action="store_true", help="build the corpus again")
     parser.add_argument("--reindex", action="store_true", help="rebuild the search index")
     return parser.parse_args()
-
-
-def bench_database_url():
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
-        server = DEFAULT_SERVER
-    parts = urllib.parse.urlsplit(server.replace("pgsql://", "postgres://", 1))
-    return urllib.parse.urlunsplit(parts._replace(path="/" + DB_NAME)), parts
-
-
-def ensure_database(parts):
-    import psycopg
-
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-            if not exists.fetchone():
-                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    except psycopg.OperationalError as error:
-        sys.exit(
-            f"bench-search needs PostgreSQL ({error}). Start it, or point DATABASE_URL at a "
-            "PostgreSQL server; the benchmark uses a database of its own there."
-        )
 
 
 def setup_django(url):
@@ -330,8 +306,8 @@ def report(label, timings, out):
 def main():
     args = parse_args()
     out = print
-    url, parts = bench_database_url()
-    ensure_database(parts)
+    url, parts = bench_database_url(DB_NAME)
+    ensure_database(parts, DB_NAME, "bench-search")
     setup_django(url)
 
     from django.core.management import call_command

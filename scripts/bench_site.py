@@ -51,8 +51,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.benchdb import bench_database_url, ensure_database  # noqa: E402
+
 DB_NAME = "ibsite_bench_site"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 # The benchmark's servers share this Redis database (the tests use others).
 REDIS_URL = "redis://127.0.0.1:6379/8"
 REPLICA_PORT = 5433
@@ -421,30 +422,6 @@ def format_throughput(summary):
 
 
 # The database and Django.
-
-
-def bench_database_url():
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://", "pgsql://")):
-        server = DEFAULT_SERVER
-    parts = urllib.parse.urlsplit(server.replace("pgsql://", "postgres://", 1))
-    return urllib.parse.urlunsplit(parts._replace(path="/" + DB_NAME)), parts
-
-
-def ensure_database(parts):
-    import psycopg
-
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-            if not exists.fetchone():
-                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    except psycopg.OperationalError as error:
-        sys.exit(
-            f"bench-site needs PostgreSQL ({error}). Start it, or point DATABASE_URL at a "
-            "PostgreSQL server; the benchmark uses a database of its own there."
-        )
 
 
 def server_env(url, **extra):
@@ -1164,8 +1141,8 @@ def main(argv=None):
     args = parse_args(argv)
     out = print
     check_tools()
-    url, parts = bench_database_url()
-    ensure_database(parts)
+    url, parts = bench_database_url(DB_NAME)
+    ensure_database(parts, DB_NAME, "bench-site")
     setup_django(url)
 
     from django.core.management import call_command
