@@ -29,13 +29,13 @@ from django.utils import timezone
 
 from episodes.jobs import queue_feed_import
 from episodes.models import Chapter, Episode, Show
-from ibsite.celery import app
 from ibsite.editors import grant_editor_permissions
 from jobs.models import Job
 from jobs.runner import enqueue, get_kind
 from jobs.tasks import fail_stuck
 from people.models import Person
 from search.models import Entry
+from tests.celery_queue import celery_on_redis
 from tests.factories import EditorFactory
 from tests.killable_worker import SLEEPER
 
@@ -128,49 +128,26 @@ class Worker:
 @pytest.fixture
 def workers(transactional_db, tmp_path):
     """Start workers with `workers(pool=...)`; all are stopped at the end."""
-    try:
-        redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis does not answer at {BROKER} ({error}): start redis-server.")
     if database_url() is None:
         pytest.skip(
             "The SQLite test database is in memory, which a worker in another process can't "
             "open: run with TEST_SQLITE_FILE=1, or on PostgreSQL (DATABASE_URL)."
         )
-    queue = f"tests-killed-{uuid.uuid4().hex}"
-    saved = {
-        name: app.conf[name]
-        for name in ["broker_url", "result_backend", "task_always_eager", "task_default_queue"]
-    }
-    app.conf.update(
-        broker_url=BROKER,
-        result_backend=RESULTS,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # live_progress reads the result backend
-    fresh_connections()
-    started = []
+    with celery_on_redis(BROKER, RESULTS, "tests-killed") as queue:
+        settings.CELERY_TASK_ALWAYS_EAGER = False  # live_progress reads the result backend
+        started = []
 
-    def start(pool="solo"):
-        started.append(Worker(queue, tmp_path, pool).start())
-        return started[-1]
+        def start(pool="solo"):
+            started.append(Worker(queue, tmp_path, pool).start())
+            return started[-1]
 
-    try:
-        yield start
-    finally:
-        for worker in started:
-            worker.stop()
-        settings.CELERY_TASK_ALWAYS_EAGER = True
-        app.conf.update(saved)
-        fresh_connections()
-        redis.Redis.from_url(BROKER).delete(queue)
-
-
-def fresh_connections():
-    """Forget the app's broker connections and queues, made with the settings of before."""
-    app._pool = None
-    app.__dict__.pop("amqp", None)  # its queues, router and producer pool
+        try:
+            yield start
+        finally:
+            for worker in started:
+                worker.stop()
+            settings.CELERY_TASK_ALWAYS_EAGER = True
+            redis.Redis.from_url(BROKER).delete(queue)
 
 
 def refreshed(job):

@@ -6,11 +6,9 @@ Each test run sends to a queue of its own, so parallel runs do not take each oth
 """
 
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
@@ -23,6 +21,7 @@ from jobs import runner
 from jobs.models import Job
 from jobs.runner import Outcome, enqueue, register
 from search.models import Entry
+from tests.celery_queue import celery_on_redis
 
 # redis-py 8 deprecates the setex that Celery's Redis result backend calls.
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")
@@ -49,34 +48,11 @@ def flaky(job, progress):
 
 @pytest.fixture
 def worker(transactional_db):
-    try:
-        redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis does not answer at {BROKER} ({error}): start redis-server.")
-    queue = f"tests-jobs-{uuid.uuid4().hex}"
-    saved = {
-        name: app.conf[name]
-        for name in ["broker_url", "result_backend", "task_always_eager", "task_default_queue"]
-    }
-    app.conf.update(
-        broker_url=BROKER,
-        result_backend=RESULTS,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    fresh_connections()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as w:
-            yield w
-    finally:
-        app.conf.update(saved)
-        fresh_connections()
-
-
-def fresh_connections():
-    """Forget the app's broker connections and queues, made with the settings of before."""
-    app._pool = None
-    app.__dict__.pop("amqp", None)  # its queues, router and producer pool
+    with (
+        celery_on_redis(BROKER, RESULTS, "tests-jobs") as queue,
+        start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]) as worker,
+    ):
+        yield worker
 
 
 def wait_for(job, seconds=30):
