@@ -190,7 +190,7 @@ class SearchPagination(PageNumberPagination):
 
 
 @extend_schema(parameters=[SearchParamsSerializer])
-class SearchViewSet(viewsets.GenericViewSet):
+class SearchViewSet(Versioned, viewsets.GenericViewSet):
     """Ranked full-text search over episodes, chapters (moments of an episode), people,
     papers, posts and topics: the results of the site's /search/ page. Published content
     only, best first; each result has its title and a snippet with the matched words marked.

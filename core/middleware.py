@@ -53,9 +53,9 @@ def page_cache(get_response):
 
     Any write renews the version, so the next request gets the new content. Never cached:
     requests with a session, a messages cookie or an Authorization header (signed-in
-    people get fresh, private pages), other methods, unmarked views (the admin, search,
-    feeds, which have their own), and answers that are not a public 200 without cookies
-    (`cache_control` below marks them; a view marking itself private stays out).
+    people get fresh, private pages), other methods, unmarked views (the admin, chapters
+    and transcripts), and answers that are not a public 200 without cookies (`cache_control`
+    below marks them; a view marking itself private stays out).
     """
 
     def middleware(request):

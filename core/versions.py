@@ -177,6 +177,26 @@ def for_request(request, vary=()):
     return PageVersion(f'"{digest[:32]}"', record.made_at, f"page:{digest}")
 
 
+# A memo is found by the content version, so it never goes stale; the time only clears old
+# versions' memos from the cache.
+MEMO_SECONDS = 24 * 3600
+
+
+def memoize(name, compute):
+    """`compute()`, worked out once per content version and shared by every worker through
+    the cache: for what a page derives from many rows (popular topics, a filter's choices),
+    which only an edit can change. Not for what depends on the visitor."""
+    record = current()
+    if record is None:
+        return compute()
+    key = f"memo:{name}:{release()}:{record.token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, MEMO_SECONDS)
+    return value
+
+
 # Renewal.
 
 

@@ -1,7 +1,9 @@
 import django_filters
 from taggit.models import Tag
 
-from core.filters import StrictFilterSet
+from core import versions
+from core.filters import StrictFilterSet, offer_most_used
+from core.tagging import count_per_tag
 from episodes.models import Episode
 
 
@@ -17,8 +19,30 @@ def published_guests(request=None):
 
 
 def episode_years():
-    dates = Episode.objects.live().dates("published_at", "year", order="DESC")
-    return [(date.year, date.year) for date in dates]
+    def compute():
+        dates = Episode.objects.live().dates("published_at", "year", order="DESC")
+        return [(date.year, date.year) for date in dates]
+
+    return versions.memoize("episode-filter:years", compute)
+
+
+def offered_topics():
+    """The most used topics of published episodes, for the topic select (once per version)."""
+    live = Episode.objects.live()
+    topics = Tag.objects.filter(pk__in=published_topics().values("pk"))
+    return versions.memoize(
+        "episode-filter:topics",
+        lambda: offer_most_used(topics, count_per_tag(Episode, live)),
+    )
+
+
+def offered_guests():
+    """The guests in the most published episodes, for the guest select (once per version)."""
+    live = Episode.objects.live()
+    return versions.memoize(
+        "episode-filter:guests",
+        lambda: offer_most_used(live.guests(), live.count_per_person()),
+    )
 
 
 class EpisodeFilter(StrictFilterSet):
@@ -45,6 +69,7 @@ class EpisodeFilter(StrictFilterSet):
         empty_label="Any year",
         label="Year",
     )
+    offered = {"tag": offered_topics, "guest": offered_guests}
 
     class Meta:
         model = Episode

@@ -4,7 +4,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -13,6 +13,7 @@ from core.durations import format_duration, format_timestamp
 from core.fields import WebURLField
 from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
 from core.text import unique_slug
+from papers.models import Authorship
 from people.models import Person
 
 
@@ -102,6 +103,18 @@ class Show(models.Model):
         return pairs
 
 
+def _distinct_count(rows, episode_field, field):
+    """An expression: how many distinct `field` values the episode's `rows` have."""
+    counted = (
+        rows.filter(**{episode_field: OuterRef("pk")})
+        .order_by()
+        .annotate(
+            n=Func(F(field), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        )
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=models.IntegerField()), 0)
+
+
 class EpisodeQuerySet(PublishableQuerySet):
     def with_people(self):
         """Preload what an episode list shows: show, guests and hosts, tags."""
@@ -109,6 +122,11 @@ class EpisodeQuerySet(PublishableQuerySet):
             models.Prefetch("appearances", queryset=Appearance.objects.select_related("person")),
             "tags",
         )
+
+    def for_cards(self):
+        """What an episode card shows (`includes/episode_card.html`): `with_people()`,
+        without the long texts it never shows (a transcript can be 100 KB an episode)."""
+        return self.with_people().defer("description", "transcript", "music_credits")
 
     def for_detail(self):
         """Preload everything the episode page shows, in a fixed number of queries."""
@@ -141,11 +159,16 @@ class EpisodeQuerySet(PublishableQuerySet):
 
     def mentioning(self, person):
         """These episodes with a chapter about `person`, or about or discussing their papers."""
+        their_papers = Authorship.objects.filter(person=person).values("paper")
+        about_them = Chapter.objects.filter(person=person).values("episode")
+        about_their_papers = Chapter.objects.filter(paper__in=their_papers).values("episode")
+        discussing = Discussion.objects.filter(paper__in=their_papers).values("episode")
+        # IN subqueries, each on its own index, rather than joins: no duplicates to remove
+        # (DISTINCT over whole episode rows, then an OR inside one subquery, each made this
+        # most of the person page's time on a large archive).
         return self.filter(
-            Q(chapters__person=person)
-            | Q(discussions__paper__authorships__person=person)
-            | Q(chapters__paper__authorships__person=person)
-        ).distinct()
+            Q(pk__in=about_them) | Q(pk__in=about_their_papers) | Q(pk__in=discussing)
+        )
 
     def guests(self):
         """The people who were guests in these episodes, as a Person queryset.
@@ -336,17 +359,26 @@ class Episode(Publishable):
         tags = [tag.pk for tag in self.tags.all()]
         if not (guests or papers or tags):
             return []
-        guest_match = Q(appearances__person__in=guests, appearances__role=Appearance.Role.GUEST)
+        # Counted per candidate in subqueries: joining appearances, discussions and tags at
+        # once multiplies their rows (slow on an archive of thousands of episodes).
+        shared_guests = Appearance.objects.filter(role=Appearance.Role.GUEST, person__in=guests)
+        shared_papers = Discussion.objects.filter(paper__in=papers)
+        shared_tags = Episode.tags.through.objects.filter(
+            content_type__app_label="episodes", content_type__model="episode", tag__in=tags
+        )
+        candidates = (
+            Q(pk__in=shared_guests.values("episode"))
+            | Q(pk__in=shared_papers.values("episode"))
+            | Q(pk__in=shared_tags.values("object_id"))
+        )
         return list(
             Episode.objects.live()
             .exclude(pk=self.pk)
-            .filter(guest_match | Q(discussions__paper__in=papers) | Q(tags__in=tags))
+            .filter(candidates)
             .annotate(
-                shared_guests=Count("appearances__person", filter=guest_match, distinct=True),
-                shared_papers=Count(
-                    "discussions__paper", filter=Q(discussions__paper__in=papers), distinct=True
-                ),
-                shared_tags=Count("tags", filter=Q(tags__in=tags), distinct=True),
+                shared_guests=_distinct_count(shared_guests, "episode", "person"),
+                shared_papers=_distinct_count(shared_papers, "episode", "paper"),
+                shared_tags=_distinct_count(shared_tags, "object_id", "tag"),
             )
             .annotate(score=F("shared_guests") * 3 + F("shared_papers") * 3 + F("shared_tags"))
             .order_by("-score", "-published_at")[:limit]

@@ -1,28 +1,30 @@
 """Tags across the graph: one vocabulary shared by episodes, papers, posts and people."""
 
-from django.db.models import Count, Q
 from taggit.models import Tag
 
+from core import versions
+from core.tagging import count_per_tag, is_tagged
 from episodes.models import Episode
+from papers.models import Paper
+from people.models import Person
 from posts.models import Post
 
 
 def tags_with_counts():
     """Every tag in use by something public, with how many of each kind carry it."""
-    episodes = Episode.objects.live().values("pk")
-    posts = Post.objects.live().values("pk")
+    live_episodes, live_posts = Episode.objects.live(), Post.objects.live()
     return (
-        Tag.objects.annotate(
-            episode_count=Count("episode", filter=Q(episode__in=episodes), distinct=True),
-            paper_count=Count("paper", distinct=True),
-            post_count=Count("post", filter=Q(post__in=posts), distinct=True),
-            person_count=Count("person", distinct=True),
+        Tag.objects.filter(
+            is_tagged(Episode, live_episodes)
+            | is_tagged(Paper)
+            | is_tagged(Post, live_posts)
+            | is_tagged(Person)
         )
-        .filter(
-            Q(episode_count__gt=0)
-            | Q(paper_count__gt=0)
-            | Q(post_count__gt=0)
-            | Q(person_count__gt=0)
+        .annotate(
+            episode_count=count_per_tag(Episode, live_episodes),
+            paper_count=count_per_tag(Paper),
+            post_count=count_per_tag(Post, live_posts),
+            person_count=count_per_tag(Person),
         )
         .order_by("name")
     )
@@ -33,5 +35,16 @@ def total(tag):
 
 
 def popular_tags(limit=12):
-    """The most used tags, most used first (one query)."""
-    return sorted(tags_with_counts(), key=lambda tag: (-total(tag), tag.name))[:limit]
+    """The most used tags, most used first: one query, once per content version (it counts
+    every tagged row, too much to do on each visit of the home page)."""
+
+    def compute():
+        return sorted(tags_with_counts(), key=lambda tag: (-total(tag), tag.name))[:limit]
+
+    return versions.memoize(f"popular-tags:{limit}", compute)
+
+
+def tag_index():
+    """Every public tag with its counts, by name, as the topics page lists them (once per
+    content version: counting every tagged row takes a few hundred milliseconds at scale)."""
+    return versions.memoize("tag-index", lambda: list(tags_with_counts()))

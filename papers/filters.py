@@ -1,13 +1,35 @@
 import django_filters
 from taggit.models import Tag
 
-from core.filters import StrictFilterSet
+from core import versions
+from core.filters import StrictFilterSet, offer_most_used
+from core.tagging import count_per_tag
 from papers.models import Paper
 
 
 def paper_years():
-    years = Paper.objects.exclude(year=None).order_by("-year").values_list("year", flat=True)
-    return [(year, year) for year in dict.fromkeys(years)]
+    def compute():
+        years = Paper.objects.exclude(year=None).order_by("-year").values_list("year", flat=True)
+        return [(year, year) for year in years.distinct()]
+
+    return versions.memoize("paper-filter:years", compute)
+
+
+def offered_topics():
+    """The topics on the most papers, for the topic select (once per content version)."""
+    topics = Tag.objects.filter(paper__isnull=False).distinct()
+    return versions.memoize(
+        "paper-filter:topics",
+        lambda: offer_most_used(Tag.objects.filter(pk__in=topics), count_per_tag(Paper)),
+    )
+
+
+def offered_authors():
+    """The authors of the most papers, for the author select (once per content version)."""
+    return versions.memoize(
+        "paper-filter:authors",
+        lambda: offer_most_used(Paper.objects.authors(), Paper.objects.count_per_person()),
+    )
 
 
 class PaperFilter(StrictFilterSet):
@@ -28,6 +50,7 @@ class PaperFilter(StrictFilterSet):
         empty_label="Any author",
         label="Author",
     )
+    offered = {"tag": offered_topics, "author": offered_authors}
 
     class Meta:
         model = Paper

@@ -161,6 +161,11 @@ class Paper(models.Model):
                 violation_error_message="Another paper has this DOI.",
             ),
         ]
+        # The list's order: its first page is read from the index, not sorted from every row
+        # (created on PostgreSQL only, see the migration).
+        indexes = [
+            models.Index(models.F("year").desc(nulls_last=True), "title", name="paper_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title

@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 
 from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
 from core.text import unique_slug
+from papers.models import Authorship
 
 WORDS_PER_MINUTE = 200
 # A word is a run of letters or digits, allowing inner apostrophes and hyphens ("don't",
@@ -29,7 +30,9 @@ class Verdict(models.TextChoices):
 class PostQuerySet(PublishableQuerySet):
     def mentioning(self, person):
         """These posts by `person`, or about one of their papers."""
-        return self.filter(Q(papers__authorships__person=person) | Q(author=person)).distinct()
+        their_papers = Authorship.objects.filter(person=person).values("paper")
+        about = Post.papers.through.objects.filter(paper__in=their_papers).values("post")
+        return self.filter(Q(pk__in=about) | Q(author=person))
 
 
 class Post(Publishable):

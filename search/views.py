@@ -1,14 +1,19 @@
 from django.shortcuts import render
 
 from core.pagination import paginate
+from core.versions import versioned
 from pages.tags import popular_tags
 from search.models import Kind
 from search.results import CAP, Search
 
 
+@versioned
 def search(request):
     """Results for ?q=: the best of each kind, or with ?kind= every match of one kind, by
-    pages. An empty or hopeless query gets help instead of an error."""
+    pages. An empty or hopeless query gets help instead of an error.
+
+    Versioned like the pages: a popular query is answered from the page cache, and an
+    unusual one costs one cache entry that expires (PAGE_CACHE_SECONDS)."""
     search = Search(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     if kind not in Kind.values:

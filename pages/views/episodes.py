@@ -14,7 +14,7 @@ from pages.views.papers import BIBTEX, CSL_JSON, download
 
 @versioned
 def episode_list(request):
-    filterset = EpisodeFilter(request.GET, queryset=Episode.objects.live().with_people())
+    filterset = EpisodeFilter(request.GET, queryset=Episode.objects.live().for_cards())
     page = paginate(request, filterset.qs)
     return render(request, "episodes/episode_list.html", {"filter": filterset, "page": page})
 

@@ -13,13 +13,17 @@ from papers.models import Paper
 def listed(papers):
     """Papers as lists show them: bylines, tags, and how many published episodes discussed
     each (`includes/paper_item.html`)."""
-    return papers.with_authors().annotate(episode_count=Episode.objects.live().count_per_paper())
+    return (
+        papers.with_authors()
+        .defer("abstract", "summary")  # long, and not shown in lists
+        .annotate(episode_count=Episode.objects.live().count_per_paper())
+    )
 
 
 @versioned
 def paper_list(request):
     filterset = PaperFilter(request.GET, queryset=listed(Paper.objects.all()))
-    page = paginate(request, filterset.qs.distinct())
+    page = paginate(request, filterset.qs)
     return render(request, "papers/paper_list.html", {"filter": filterset, "page": page})
 
 

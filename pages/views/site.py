@@ -9,7 +9,7 @@ from taggit.models import Tag
 from core.versions import versioned
 from episodes.models import Episode, Show
 from pages import structured_data
-from pages.tags import popular_tags, tags_with_counts
+from pages.tags import popular_tags, tag_index
 from pages.views.papers import listed as listed_papers
 from pages.views.people import listed as listed_people
 from papers.models import Paper
@@ -27,7 +27,7 @@ def home(request):
     show = _show()
     context = {
         "show": show,
-        "episodes": Episode.objects.live().with_people()[:6],
+        "episodes": Episode.objects.live().for_cards()[:6],
         "posts": Post.objects.live().select_related("author")[:3],
         "tags": popular_tags(),
         "structured_data": structured_data.podcast_series(show),
@@ -44,7 +44,7 @@ def about(request):
 
 @versioned
 def tag_list(request):
-    return render(request, "tags/tag_list.html", {"tags": tags_with_counts()})
+    return render(request, "tags/tag_list.html", {"tags": tag_index()})
 
 
 @versioned
