@@ -5,8 +5,11 @@ from the episodes, an author from the papers).
 """
 
 import django_filters
+from taggit.models import Tag
 
-from core.filters import StrictFilterSet
+from core import versions
+from core.filters import StrictFilterSet, offer_most_used
+from core.tagging import count_per_tag
 from episodes.models import Episode
 from papers.models import Paper
 from people.models import Organization, Person
@@ -25,8 +28,17 @@ def in_role(people, role, episodes):
     return people.filter(pk__in=named.values("pk"))
 
 
+def offered_topics():
+    """The research topics of the most people, for the topic select (once per version)."""
+    topics = Tag.objects.filter(person__isnull=False).distinct()
+    return versions.memoize(
+        "person-filter:topics",
+        lambda: offer_most_used(Tag.objects.filter(pk__in=topics), count_per_tag(Person)),
+    )
+
+
 class PersonFilter(StrictFilterSet):
-    """The people list's filters: ?role=host|guest|author&organization=<slug>."""
+    """The people list's filters: ?role=host|guest|author&organization=<slug>&tag=<slug>."""
 
     role = django_filters.ChoiceFilter(
         choices=ROLE_CHOICES, method="filter_role", empty_label="Everyone", label="Role"
@@ -39,9 +51,18 @@ class PersonFilter(StrictFilterSet):
         label="Organization",
     )
 
+    tag = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Tag.objects.filter(person__isnull=False).distinct().order_by("name"),
+        empty_label="Any topic",
+        label="Topic",
+    )
+    offered = {"tag": offered_topics}
+
     class Meta:
         model = Person
-        fields = ["role", "organization"]
+        fields = ["role", "organization", "tag"]
 
     def filter_role(self, queryset, name, role):
         return in_role(queryset, role, Episode.objects.live())

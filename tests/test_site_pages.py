@@ -567,3 +567,81 @@ def test_the_sitemap_makes_the_same_queries_for_1_and_50_of_everything(
 
     response = assert_queries_do_not_grow(client, django_assert_max_num_queries, build)
     assert len(sitemap_paths(response)) == 7 + 51 * 4 + 52  # and the shared person
+
+
+# A topic page stays small whatever the topic's size: a few items of each kind, the counts,
+# and a link to the whole list of that kind filtered by the topic.
+
+
+@pytest.fixture
+def big_topic(db):
+    """A topic on more items of each kind than its page shows, and drafts that don't count."""
+    from pages.views.site import TOPIC_PAGE_SHOWS
+
+    extra = {kind: shown + 2 for kind, shown in TOPIC_PAGE_SHOWS.items()}
+    for _ in range(extra["episodes"]):
+        EpisodeFactory(tags=["scaling"])
+    EpisodeFactory(draft=True, tags=["scaling"])
+    tagged(saved(PaperFactory, extra["papers"]), "scaling")
+    for _ in range(extra["posts"]):
+        PostFactory(tags=["scaling"])
+    PostFactory(draft=True, tags=["scaling"])
+    tagged(saved(PersonFactory, extra["people"]), "scaling")
+    return TOPIC_PAGE_SHOWS, extra
+
+
+def test_a_big_topic_page_shows_a_few_of_each_kind_with_the_counts(client, big_topic):
+    shows, extra = big_topic
+    page = Page(client.get("/tags/scaling/"))
+    assert page.text_of("h2") == [
+        f"Episodes ({extra['episodes']})",
+        f"Papers ({extra['papers']})",
+        f"Posts ({extra['posts']})",
+        f"People ({extra['people']})",
+    ]
+    for kind, css in [("episodes", "episode-card"), ("papers", "paper-item"),
+                      ("posts", "post-item"), ("people", "person-item")]:  # fmt: skip
+        (section,) = page.text_of("section", aria_labelledby=f"tag-{kind}")
+        assert len(page.all("li", class_=f"card {css}")) == shows[kind], kind
+        assert f"All {extra[kind]} {kind} on #scaling →" in section
+
+
+def test_each_all_link_lists_exactly_that_kind_on_the_topic(client, big_topic):
+    _, extra = big_topic
+    EpisodeFactory(tags=["other"])
+    PostFactory(tags=["other"])
+    page = Page(client.get("/tags/scaling/"))
+    for kind, address in [("episodes", "/episodes/"), ("papers", "/papers/"),
+                          ("posts", "/posts/"), ("people", "/people/")]:  # fmt: skip
+        link = f"{address}?tag=scaling"
+        assert page.links(link) == [f"All {extra[kind]} {kind} on #scaling →"], kind
+        response = client.get(link)
+        assert response.context["page"].paginator.count == extra[kind], kind
+        assert Page(response).all("select", name="tag"), kind  # the form shows the topic
+
+
+def test_a_small_topic_page_has_no_all_links(client, db):
+    EpisodeFactory(tags=["niche"])
+    page = Page(client.get("/tags/niche/"))
+    assert page.text_of("h2") == ["Episodes (1)"]
+    assert not [href for href in page.hrefs() if "?tag=" in href]
+
+
+def test_the_post_and_people_lists_filter_by_topic(client, db):
+    PostFactory(title="On Scaling", tags=["scaling"])
+    PostFactory(title="On Something Else", tags=["other"])
+    PostFactory(title="A Draft On Scaling", draft=True, tags=["scaling", "secret"])
+    page = Page(client.get("/posts/?tag=scaling"))
+    assert page.text_of("h3") == ["On Scaling"]
+    assert "secret" not in [
+        option.get("value") for option in page.all("option")
+    ]  # a draft's topic is not offered
+    unknown = Page(client.get("/posts/?tag=nothing-like-it"))
+    assert unknown.text_of("h3") == []
+    assert unknown.all("p", class_="error")
+
+    tagged(saved(PersonFactory, 1, name="Alice Scaler"), "scaling")
+    saved(PersonFactory, 1, name="Bob Other")
+    page = Page(client.get("/people/?tag=scaling"))
+    assert page.text_of("h3") == ["Alice Scaler"]
+    assert Page(client.get("/people/?tag=nothing-like-it")).all("p", class_="error")

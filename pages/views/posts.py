@@ -3,13 +3,16 @@ from django.shortcuts import get_object_or_404, render
 from core.pagination import paginate
 from core.versions import versioned
 from pages import structured_data
+from posts.filters import PostFilter
 from posts.models import Post
 
 
 @versioned
 def post_list(request):
     posts = Post.objects.live().select_related("author").prefetch_related("tags")
-    return render(request, "posts/post_list.html", {"page": paginate(request, posts)})
+    filterset = PostFilter(request.GET, queryset=posts)
+    page = paginate(request, filterset.qs)
+    return render(request, "posts/post_list.html", {"filter": filterset, "page": page})
 
 
 @versioned

@@ -47,19 +47,32 @@ def tag_list(request):
     return render(request, "tags/tag_list.html", {"tags": tag_index()})
 
 
+# How many items of each kind a topic page shows; the rest are a link away, in the list of
+# that kind filtered by the topic. A popular topic carries thousands of papers: listed in
+# full, its page was 6.5 MB and took a minute to render.
+TOPIC_PAGE_SHOWS = {"episodes": 12, "papers": 12, "posts": 6, "people": 12}
+
+
 @versioned
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    context = {
-        "tag": tag,
-        "episodes": Episode.objects.live().filter(tags=tag).with_people(),
-        "papers": listed_papers(Paper.objects.filter(tags=tag)),
+    carrying = {
+        "episodes": Episode.objects.live().filter(tags=tag).for_cards(),
+        "papers": listed_papers(Paper.objects.filter(tags=tag)).order_by(
+            "-episode_count", *Paper._meta.ordering
+        ),
         "posts": Post.objects.live().filter(tags=tag).select_related("author"),
-        "people": listed_people(Person.objects.filter(topics=tag)),
+        "people": listed_people(Person.objects.filter(topics=tag)).order_by(
+            "-episode_count", "name"
+        ),
     }
+    sections = [
+        (kind, rows[: TOPIC_PAGE_SHOWS[kind]], rows.count()) for kind, rows in carrying.items()
+    ]
     # A topic that only drafts carry is not public yet.
-    if not any(context[kind] for kind in ("episodes", "papers", "posts", "people")):
+    if not any(count for _, _, count in sections):
         raise Http404("Nothing public carries this topic.")
+    context = {"tag": tag, "sections": {kind: (items, n) for kind, items, n in sections}}
     return render(request, "tags/tag_detail.html", context)
 
 
