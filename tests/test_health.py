@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import re
 import socket
 import time
 
@@ -158,12 +159,13 @@ def test_readyz_reports_a_replica_that_answers_with_its_lag(client, replica_serv
 
 @uses_the_replica
 def test_readyz_stays_ready_when_the_replica_is_down_and_says_why(
-    client, replica_reads, tmp_path, caplog
+    client, replica_reads, tmp_path, caplog, settings
 ):
     with replica_moved(**unreachable(tmp_path)), caplog.at_level(logging.WARNING):
         started = time.monotonic()
         response = client.get("/readyz")
-        assert time.monotonic() - started < 2
+        # Refused at once; with DATABASE_POOL, the pool tries until its timeout, which is this.
+        assert time.monotonic() - started < settings.REPLICA_CONNECT_TIMEOUT + 1.5
 
         assert response.status_code == 200
         body = response.json()
@@ -194,7 +196,9 @@ def test_readyz_gives_up_on_a_silent_replica_within_the_connect_timeout(
         response = client.get("/readyz")
         elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert response.json()["replica"]["state"] == "down: connection timeout expired" + REPLICA_DOWN
+    # psycopg's words, or its pool's (DATABASE_POOL).
+    reason = r"(connection timeout expired|couldn't get a connection after [\d.]+ sec)"
+    assert re.fullmatch(f"down: {reason}{REPLICA_DOWN}", response.json()["replica"]["state"])
     assert elapsed < settings.REPLICA_CONNECT_TIMEOUT + 1.5
 
 
