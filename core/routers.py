@@ -17,11 +17,13 @@ primary ("default"), read-only and a little behind it. The rules:
 - A replica that does not connect (REPLICA_CONNECT_TIMEOUT) is left alone for
   REPLICA_RETRY_SECONDS, in this process: reads go to the primary meanwhile, so a replica
   that stops costs one short wait every few seconds (and an error for a request caught
-  reading from it at that moment), not an error page for every visitor.
+  reading from it at that moment), not an error page for every visitor. /readyz shows what
+  this process makes of it (core.health).
 """
 
 import contextvars
 import logging
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,8 +51,15 @@ class _Reads:
 
 
 _reads = contextvars.ContextVar("core_routers_reads", default=None)
-# Until when (time.monotonic()) this process leaves a replica that did not answer alone.
+# Until when (time.monotonic()) this process leaves a replica that did not answer alone, and
+# why it did not when last asked (the error's first line, without the server's address).
 _replica_down_until = 0.0
+_replica_down_reason = ""
+# psycopg's 'connection failed: connection to server at "10.0.0.5", port 5432 failed: ...'
+_SERVER_PREFIX = re.compile(
+    r'^(connection failed: )?connection to server (at|on socket) "[^"]*"(, port \d+)? '
+    r"failed: (FATAL: +)?"
+)
 
 
 def replica_configured():
@@ -69,7 +78,7 @@ def reading_from_replica(allowed=True):
 
 def replica_available():
     """Whether the replica answers; one that did not is not asked again for a few seconds."""
-    global _replica_down_until
+    global _replica_down_reason
     if time.monotonic() < _replica_down_until:
         return False
     connection = connections[REPLICA]
@@ -80,20 +89,37 @@ def replica_available():
             connection.close()
         connection.ensure_connection()
     except Error as error:
-        _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
-        log.warning(
-            "The read replica does not answer (%s); reading from the primary for %s s.",
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-            settings.REPLICA_RETRY_SECONDS,
-        )
+        replica_failed(error)
         return False
+    _replica_down_reason = ""
     return True
+
+
+def replica_failed(error):
+    """Read from the primary for REPLICA_RETRY_SECONDS, in this process, after `error`."""
+    global _replica_down_until, _replica_down_reason
+    _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    message = str(error).strip()
+    message = message.splitlines()[0] if message else type(error).__name__
+    # The log may name the replica's address; the reason shown by the public /readyz must not.
+    _replica_down_reason = _SERVER_PREFIX.sub("", message) or type(error).__name__
+    log.warning(
+        "The read replica does not answer (%s); reading from the primary for %s s.",
+        message,
+        settings.REPLICA_RETRY_SECONDS,
+    )
+
+
+def replica_down_reason():
+    """Why the replica did not answer when this process last asked, or None if it did."""
+    return _replica_down_reason or None
 
 
 def forget_replica_failure():
     """Ask the replica again on the next read (after it is started again, say)."""
-    global _replica_down_until
+    global _replica_down_until, _replica_down_reason
     _replica_down_until = 0.0
+    _replica_down_reason = ""
 
 
 class ReplicaRouter:

@@ -17,7 +17,9 @@ split at `\n` only (U+2028 or U+0085 may be inside a line: `str.splitlines()` wo
 
 One line a row lets both commands stream: the export never holds more than a chunk of rows,
 and the import reads the file twice (once to check everything, once to write) without
-keeping it. Primary keys are kept, so every link (and every address with an id) stays.
+keeping it (standard input, which can be read once, is first copied to a temporary file by
+`import_content -`). Primary keys are kept, so every link (and every address with an id)
+stays.
 
 What is content: every model of the apps editors curate (`ibsite.editors.CONTENT_APPS`),
 their many-to-many tables included. What is not is listed in `NOT_CONTENT` with the reason;

@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests import replica
 from tests.factories import (
     ChapterFactory,
     DiscussionFactory,
@@ -179,3 +180,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("OPTIONS", {})["init_command"] = (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
         )
+
+
+# The real read replica of tests/test_routers.py and tests/test_health.py (tests/replica.py).
+@pytest.fixture(scope="session")
+def replica_server(django_db_setup):
+    """On PostgreSQL, the replica's script environment (the test skipped, saying why, when it
+    cannot start); stopped at the end if these tests started it. None on SQLite."""
+    yield from replica.start_replica()

@@ -2,19 +2,14 @@
 the primary again when the replica stops.
 
 The replica is the test database's mirror (tests/settings.py). On PostgreSQL it is a real
-streaming replica that scripts/replica.sh starts on TEST_REPLICA_PORT (5434, a data directory
-of the tests' own, so stopping it disturbs no one); the tests wait for it to replay the
-primary's writes. Where it cannot start (not root, no PostgreSQL binaries) those tests are
-skipped, saying why. On SQLite the mirror is a second connection to the same file: the
-routing is tested, the stopping replica is not. The tests commit (transaction=True), since a
+streaming replica (tests/replica.py); where it cannot start those tests are skipped, saying
+why. On SQLite the mirror is a second connection to the same file: the routing is tested,
+the stopping replica is not. The tests commit (transaction=True), since a
 replica sees only what is committed.
 """
 
 import logging
-import os
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -24,70 +19,9 @@ from core import routers
 from episodes.models import Episode
 from ibsite.editors import grant_editor_permissions
 from tests.factories import EditorFactory, EpisodeFactory
+from tests.replica import SCRIPT_ENV, on_postgresql, replica_script, wait_for_replay
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT_ENV = {
-    "REPLICA_PORT": os.environ.get("TEST_REPLICA_PORT", "5434"),
-    "REPLICA_DATA": os.environ.get("TEST_REPLICA_DATA", "/var/tmp/ibsite-replica-tests"),
-}
-
-
-def on_postgresql():
-    return connections["default"].vendor == "postgresql"
-
-
-def replica_script(command):
-    return subprocess.run(
-        ["bash", str(ROOT / "scripts" / "replica.sh"), command],
-        env={**os.environ, **SCRIPT_ENV},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-@pytest.fixture(scope="session")
-def replica_server(django_db_setup):
-    """On PostgreSQL, the real replica; stopped again at the end if these tests started it."""
-    if connections["default"].vendor != "postgresql":
-        yield None
-        return
-    was_running = replica_script("status").returncode == 0
-    result = replica_script("start")
-    if result.returncode != 0:
-        pytest.skip(
-            "No real replica to test against: scripts/replica.sh start failed: "
-            + (result.stderr or result.stdout).strip()
-        )
-    yield SCRIPT_ENV
-    if not was_running:
-        replica_script("stop")
-
-
-def wait_for_replay(timeout=30):
-    """Until the replica has replayed everything the primary has written so far."""
-    if not on_postgresql():
-        return
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
-        (target,) = cursor.fetchone()
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with connections["replica"].cursor() as cursor:
-                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
-                if cursor.fetchone()[0]:
-                    return
-        except Exception:
-            # The test database may not exist on the replica yet: ask again.
-            connections["replica"].close()
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            pytest.fail(f"The replica did not replay the primary's WAL up to {target}.")
-        time.sleep(0.02)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -162,9 +163,9 @@ def export(path, *args):
     return err.getvalue()
 
 
-def import_(path, *args):
+def import_(path, *args, **options):
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_content", str(path), *args, stdout=out, stderr=err)
+    call_command("import_content", str(path), *args, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
 
 
@@ -246,6 +247,49 @@ def test_it_exports_to_standard_output_with_progress_on_standard_error(rich):
     assert rows[-1] == {"end": "ibsite-content", "rows": len(rows) - 2}
     assert "Exporting episodes.episode" in err.getvalue()
     assert "Exported" in err.getvalue()
+
+
+# Standard input: `export_content - | ssh HOST manage.py import_content -`.
+
+
+@pytest.mark.parametrize("name", ["site.jsonl", "site.jsonl.gz"])
+def test_it_imports_standard_input_plain_or_gzipped(rich, tmp_path, name):
+    export(tmp_path / name)
+    before = snapshot()
+    empty_content()
+
+    stream = io.BytesIO((tmp_path / name).read_bytes())
+    out, err = import_("-", stdin=stream)
+
+    assert differences(before, snapshot()) == []
+    assert out.startswith("standard input: exported ")
+    assert "Read " in err and "bytes from standard input" in err
+
+
+@pytest.mark.parametrize(
+    "name, message", [("site.jsonl", "cut short"), ("site.jsonl.gz", "could not be read")]
+)
+def test_a_stream_cut_short_is_refused_leaving_the_database_as_it_was(
+    rich, tmp_path, name, message
+):
+    export(tmp_path / name)
+    data = (tmp_path / name).read_bytes()
+    PersonFactory(name="Added since")  # --replace would delete it
+    before = snapshot()
+
+    stream = io.BytesIO(data[: len(data) * 2 // 3])
+    with pytest.raises(CommandError, match=f"^standard input: .*{message}.*Nothing was imported"):
+        import_("-", "--replace", stdin=stream)
+    assert differences(before, snapshot()) == []
+
+
+def test_it_will_not_wait_for_a_terminal_to_type_an_export(db):
+    controller, terminal = os.openpty()
+    try:
+        with open(terminal, "rb") as stdin, pytest.raises(CommandError, match="is a terminal"):
+            import_("-", stdin=stdin)
+    finally:
+        os.close(controller)
 
 
 def test_the_header_says_what_the_file_holds(rich, tmp_path):
@@ -460,17 +504,21 @@ def other_database(tmp_path):
     return admin.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def manage(database_url, *args):
-    environment = {
+def manage_env(database_url, **extra):
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
     }
+
+
+def manage(database_url, *args):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=environment,
+        env=manage_env(database_url),
         capture_output=True,
         text=True,
         timeout=300,
@@ -514,3 +562,86 @@ def test_an_import_renews_the_content_version(rich, tmp_path):
     before = versions.generation()
     import_(tmp_path / "site.jsonl")
     assert versions.generation() != before
+
+
+# Between hosts through a pipe, as `export_content - | ssh HOST manage.py import_content -`:
+# two processes, each with a SQLite database in a file.
+
+
+@pytest.fixture
+def sqlite_sites(rich, tmp_path):
+    """(source, empty): the URLs of two migrated SQLite databases in files, the first holding
+    the content of `rich`, the second none."""
+    export(tmp_path / "rich.jsonl")
+    empty = tmp_path / "empty.sqlite3"
+    manage(f"sqlite:///{empty}", "migrate", "--verbosity", "0")
+    source = tmp_path / "source.sqlite3"
+    shutil.copyfile(empty, source)
+    manage(f"sqlite:///{source}", "import_content", str(tmp_path / "rich.jsonl"))
+    return f"sqlite:///{source}", f"sqlite:///{empty}"
+
+
+def rows_of(database_url):
+    """The rows of a database's export (the header, which says when, left out)."""
+    text = manage(database_url, "export_content", "-", "--verbosity", "0")
+    _header, *rows = [json.loads(line) for line in text.removesuffix("\n").split("\n")]
+    return rows
+
+
+def pipe(source_url, target_url, *import_args, lose_bytes=0):
+    """`export_content - | import_content -`, one process to the other; with `lose_bytes`,
+    the stream loses that many bytes at its end on the way (a connection that dropped).
+    Returns the import's exit status, standard output and standard error."""
+    exporter = subprocess.Popen(
+        [sys.executable, "manage.py", "export_content", "-"],
+        cwd=ROOT,
+        # An exporting host whose locale is not UTF-8: the stream is UTF-8 all the same.
+        env=manage_env(source_url, PYTHONIOENCODING="ascii"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    importer = subprocess.Popen(
+        [sys.executable, "manage.py", "import_content", "-", *import_args],
+        cwd=ROOT,
+        env=manage_env(target_url),
+        stdin=exporter.stdout if not lose_bytes else subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    if lose_bytes:
+        stream = exporter.stdout.read()
+        out, err = importer.communicate(stream[:-lose_bytes], timeout=300)
+    else:
+        exporter.stdout.close()  # the importer holds the pipe's reading end now
+        out, err = importer.communicate(timeout=300)
+    exported = exporter.wait(timeout=300)
+    exporter_err = exporter.stderr.read().decode()
+    exporter.stderr.close()
+    if lose_bytes:
+        exporter.stdout.close()
+    assert exported == 0, exporter_err
+    assert "Exported" in exporter_err  # the summary, on standard error
+    return importer.returncode, out.decode(), err.decode()
+
+
+def test_it_round_trips_through_a_pipe_between_processes(sqlite_sites, tmp_path):
+    source, empty = sqlite_sites
+    status, out, err = pipe(source, empty)
+
+    assert status == 0, err
+    assert "standard input: exported" in out and "Imported" in out
+    _header, *rows = lines(tmp_path / "rich.jsonl")  # what the source holds
+    assert rows_of(empty) == rows
+
+
+def test_a_stream_cut_in_the_pipe_is_refused_and_the_database_kept(sqlite_sites, tmp_path):
+    source, _ = sqlite_sites
+    target = tmp_path / "target.sqlite3"
+    shutil.copyfile(source.removeprefix("sqlite:///"), target)  # content --replace would delete
+
+    status, _, err = pipe(source, f"sqlite:///{target}", "--replace", lose_bytes=500)
+
+    assert status == 1
+    assert "standard input: " in err and "cut short" in err and "Nothing was imported" in err
+    _header, *rows = lines(tmp_path / "rich.jsonl")  # what the source, and so the copy, holds
+    assert rows_of(f"sqlite:///{target}") == rows

@@ -19,9 +19,12 @@ class Command(BaseCommand):
         "lockouts and the admin's history stay behind; the search index is rebuilt by the "
         "import. The format is JSON Lines: a header (format, version, when, the migrations "
         "applied here, rows per model), a line per row, an end line. A name ending in .gz "
-        "is gzipped; without a name, or with -, the file goes to standard output. Progress "
-        "goes to standard error (--verbosity 0: none). On PostgreSQL the export reads one "
-        "snapshot, so the site may stay up and edited meanwhile."
+        "is gzipped; without a name, or with -, the file goes to standard output, as UTF-8 "
+        "whatever the locale, for a pipe: `export_content - | ssh HOST manage.py "
+        "import_content -` (pipe through gzip for a slow link). Progress and the summary go "
+        "to standard error (--verbosity 0: none), so that standard output holds the file "
+        "alone. On PostgreSQL the export reads one snapshot, so the site may stay up and "
+        "edited meanwhile."
     )
 
     def add_arguments(self, parser):
@@ -38,13 +41,18 @@ class Command(BaseCommand):
         progress = self.progress if verbosity >= 1 else None
         try:
             if file == "-":
+                # The file is UTF-8 whatever the locale says (LANG=C over ssh, say).
+                if hasattr(self.stdout, "reconfigure"):  # a real stream, not a test's StringIO
+                    self.stdout.reconfigure(encoding="utf-8", newline="\n")
                 counts = transfer.export(self.write_stdout, progress=progress)
+                self.stdout.flush()  # a reader gone (a closed pipe) is an error here, not at exit
             else:
                 opener = gzip.open if file.endswith(".gz") else open
                 with opener(file, "wt", encoding="utf-8", newline="\n") as out:
                     counts = transfer.export(out.write, progress=progress)
         except OSError as error:
-            raise CommandError(f"Could not write {file}: {error}.") from None
+            where = "to standard output" if file == "-" else file
+            raise CommandError(f"Could not write {where}: {error}.") from None
         except transfer.TransferError as error:
             raise CommandError(f"Nothing usable was written: {error}") from None
         if verbosity >= 1:

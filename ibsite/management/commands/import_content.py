@@ -1,5 +1,8 @@
 """`manage.py import_content`: a file of export_content into this database, all or nothing."""
 
+import contextlib
+import sys
+import tempfile
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,12 +25,20 @@ class Command(BaseCommand):
         "anywhere leaves the database as it was. A file from a newer site (a newer format "
         "version, or migrations not applied here) is refused: update the code and migrate "
         "first. Uploaded files are not in the file: copy MEDIA_ROOT across; the summary "
-        "names the files that are missing. Progress goes to standard error (--verbosity 0: "
-        "none), the summary per model to standard output."
+        "names the files that are missing. With - as the file, the export is read from "
+        "standard input (`export_content - | ssh HOST manage.py import_content -`): all of "
+        "it is first copied to a temporary file (in TMPDIR, as large as the stream), since it "
+        "is read twice; a stream cut short is refused like a file. Progress goes to standard "
+        "error (--verbosity 0: none), the summary per model to standard output."
     )
+    stealth_options = ("stdin",)  # what `-` reads, for tests: a binary stream
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The export to load (.json, .jsonl, or gzipped).")
+        parser.add_argument(
+            "file",
+            help="The export to load (.json, .jsonl, or gzipped), or - for standard input "
+            "(plain or gzipped).",
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
@@ -38,12 +49,48 @@ class Command(BaseCommand):
     def handle(self, *args, file, replace, verbosity, **options):
         started = time.monotonic()
         self.shown = {}
+        if file == "-":
+            stdin = options.get("stdin") or sys.stdin.buffer
+            with self.spooled(stdin, verbosity) as path:
+                self.load(path, "standard input", replace, verbosity, started)
+        else:
+            self.load(file, file, replace, verbosity, started)
+
+    @contextlib.contextmanager
+    def spooled(self, stream, verbosity):
+        """The stream's bytes in a temporary file, deleted after the block: the import reads
+        its file twice (everything checked before anything is written, then written), and a
+        pipe can be read once. Kept as they come, gzipped or not (the import tells which)."""
+        if stream.isatty():
+            raise CommandError(
+                "Standard input is a terminal: pipe an export into it, e.g. "
+                "`manage.py export_content - | ssh HOST manage.py import_content -`."
+            )
+        with tempfile.NamedTemporaryFile(prefix="import_content-", suffix=".spool") as spool:
+            if verbosity >= 1:
+                self.stderr.write("Reading standard input into a temporary file.")
+            size = 0
+            try:
+                while block := stream.read(1 << 20):
+                    spool.write(block)
+                    size += len(block)
+                spool.flush()
+            except OSError as error:
+                raise CommandError(
+                    f"Could not copy standard input to a temporary file ({error}); nothing "
+                    "was imported. TMPDIR chooses where it goes."
+                ) from None
+            if verbosity >= 1:
+                self.stderr.write(f"Read {size:,} bytes from standard input.")
+            yield spool.name
+
+    def load(self, path, name, replace, verbosity, started):
         try:
             outcome = transfer.load(
-                file, replace=replace, progress=self.progress if verbosity >= 1 else None
+                path, replace=replace, progress=self.progress if verbosity >= 1 else None
             )
         except transfer.TransferError as error:
-            raise CommandError(f"{file}: {error} Nothing was imported.") from None
+            raise CommandError(f"{name}: {error} Nothing was imported.") from None
         except IntegrityError as error:
             raise CommandError(
                 f"The database refused the content: {error} The file contradicts itself or "
@@ -55,7 +102,7 @@ class Command(BaseCommand):
                 "`manage.py migrate` been run?"
             ) from None
         if verbosity >= 1:
-            self.report(outcome, file, time.monotonic() - started)
+            self.report(outcome, name, time.monotonic() - started)
 
     def progress(self, stage, label, done, total):
         verb = {"check": "Checking", "write": "Importing", "index": "Indexing"}[stage]
