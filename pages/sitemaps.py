@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
@@ -50,20 +51,25 @@ class SiteSitemap(Sitemap):
 
 
 class PublishedSitemap(SiteSitemap):
-    """Episodes and posts: live ones, newest first."""
+    """Episodes and posts: live ones, newest first. An item's last change is its last edit
+    or its publication, whichever came later: a scheduled item appears with no edit."""
 
     changefreq = "monthly"
     model = None
 
+    def _live(self):
+        return self.model.objects.live().annotate(
+            last_change=Greatest("updated_at", "published_at")
+        )
+
     def items(self):
-        live = self.model.objects.live().order_by("-published_at", "-pk")
-        return live.values("slug", "updated_at")
+        return self._live().order_by("-published_at", "-pk").values("slug", "last_change")
 
     def lastmod(self, item):
-        return item["updated_at"]
+        return item["last_change"]
 
     def get_latest_lastmod(self):
-        return self.model.objects.live().aggregate(latest=Max("updated_at"))["latest"]
+        return self._live().aggregate(latest=Max("last_change"))["latest"]
 
 
 class EpisodeSitemap(PublishedSitemap):

@@ -26,7 +26,7 @@ from tests.pages import (
 )
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-HOUR = datetime.timedelta(hours=1)
+HOUR, DAY = datetime.timedelta(hours=1), datetime.timedelta(days=1)
 SECTIONS = ["pages", "episodes", "people", "papers", "posts", "tags"]
 
 
@@ -87,7 +87,7 @@ class TestWithTheDemo(DemoTestCase):
         lastmods = dict(index(self.client))
         for section in ["pages", "people", "tags"]:
             assert lastmods[f"/sitemap-{section}.xml"] is None
-        latest = Episode.objects.live().latest("updated_at").updated_at
+        latest = max(max(e.updated_at, e.published_at) for e in Episode.objects.live())
         assert datetime.datetime.fromisoformat(lastmods["/sitemap-episodes.xml"]) == latest
         latest = Paper.objects.latest("updated_at").updated_at
         assert datetime.datetime.fromisoformat(lastmods["/sitemap-papers.xml"]) == latest
@@ -119,6 +119,19 @@ class TestWithTheDemo(DemoTestCase):
             Episode, Episode.objects.live().order_by("-published_at")
         )
         assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for _, lastmod in episodes)
+
+
+def test_an_item_published_after_its_last_edit_is_dated_by_its_publication(client, show):
+    """A scheduled episode goes live with no edit: crawlers learn of it by that date."""
+    EpisodeFactory(show=show, slug="scheduled-then-live")
+    edited, published = timezone.now() - 3 * DAY, timezone.now() - HOUR
+    Episode.objects.update(updated_at=edited, published_at=published)
+    lastmod = published.date().isoformat()
+    assert entries(client, "/sitemap-episodes.xml") == [
+        ("/episodes/scheduled-then-live/", lastmod)
+    ]
+    lastmods = dict(index(client))
+    assert datetime.datetime.fromisoformat(lastmods["/sitemap-episodes.xml"]) == published
 
 
 # Only what is public.
