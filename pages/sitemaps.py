@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from taggit.models import Tag, TaggedItem
 
 from episodes.models import Episode
+from pages.tags import tags_in_use
 from papers.models import Paper
 from people.models import Person
 from posts.models import Post
@@ -105,19 +105,6 @@ class PaperSitemap(SiteSitemap):
         return Paper.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
-def _carries(model, visible=None):
-    """Some row of `model` (among `visible`) carries the tag: stops at the first, where
-    counting every tagged row per kind (pages.tags.tags_with_counts) is slow at scale."""
-    rows = TaggedItem.objects.filter(
-        tag=OuterRef("pk"),
-        content_type__app_label=model._meta.app_label,
-        content_type__model=model._meta.model_name,
-    )
-    if visible is not None:
-        rows = rows.filter(object_id__in=visible.values("pk"))
-    return Exists(rows)
-
-
 class TagSitemap(SiteSitemap):
     """The topics carried by something public, as a topic page requires."""
 
@@ -125,13 +112,8 @@ class TagSitemap(SiteSitemap):
     url_name = "tag_detail"
 
     def items(self):
-        in_use = (
-            _carries(Episode, Episode.objects.live())
-            | _carries(Paper)
-            | _carries(Post, Post.objects.live())
-            | _carries(Person)
-        )
-        return Tag.objects.filter(in_use).order_by("slug").values("slug")
+        # Not tags_with_counts(): counting every tagged row per kind is slow at scale.
+        return tags_in_use().order_by("slug").values("slug")
 
 
 class PageSitemap(SiteSitemap):
