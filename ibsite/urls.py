@@ -1,21 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from core.versions import versioned
 from pages import urls as pages
-from pages.sitemaps import SITEMAPS
 
 admin.site.site_header = "The Information Bottleneck: editors"
 admin.site.site_title = "Information Bottleneck admin"
 admin.site.index_title = "Curate the show"
-
-
-def sitemap_view(request):
-    """The sitemap follows from the content alone, so the page cache may answer for it."""
-    return sitemap(request, sitemaps=SITEMAPS)
 
 
 urlpatterns = [
@@ -25,7 +17,6 @@ urlpatterns = [
     path("people/", include(pages.person_patterns)),
     path("papers/", include(pages.paper_patterns)),
     path("posts/", include(pages.post_patterns)),
-    path("sitemap.xml", versioned(sitemap_view), name="sitemap"),
     path("api/v1/", include("api.urls")),
     path("", include("feeds.urls")),
     path("admin/", admin.site.urls),

@@ -10,16 +10,22 @@ from people.models import Person
 from posts.models import Post
 
 
+def tags_in_use():
+    """Every tag carried by something public (a topic page has something to show): a test
+    per kind that stops at the first row, with no counting."""
+    return Tag.objects.filter(
+        is_tagged(Episode, Episode.objects.live())
+        | is_tagged(Paper)
+        | is_tagged(Post, Post.objects.live())
+        | is_tagged(Person)
+    )
+
+
 def tags_with_counts():
     """Every tag in use by something public, with how many of each kind carry it."""
     live_episodes, live_posts = Episode.objects.live(), Post.objects.live()
     return (
-        Tag.objects.filter(
-            is_tagged(Episode, live_episodes)
-            | is_tagged(Paper)
-            | is_tagged(Post, live_posts)
-            | is_tagged(Person)
-        )
+        tags_in_use()
         .annotate(
             episode_count=count_per_tag(Episode, live_episodes),
             paper_count=count_per_tag(Paper),

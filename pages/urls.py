@@ -10,6 +10,8 @@ site_patterns = [
     path("tags/", site.tag_list, name="tag_list"),
     path("tags/<tagslug:slug>/", site.tag_detail, name="tag_detail"),
     path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("sitemap.xml", site.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", site.sitemap_section, name="sitemap_section"),
 ]
 
 episode_patterns = (

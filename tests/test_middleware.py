@@ -37,6 +37,8 @@ PUBLIC_URLS = [
     "/posts/post/",
     "/tags/",
     "/sitemap.xml",
+    "/sitemap-episodes.xml",
+    "/sitemap-papers.xml?p=1",
     "/robots.txt",
 ]
 

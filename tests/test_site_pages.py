@@ -1,9 +1,8 @@
-"""Pages of the site as a whole (ibsite/views.py, ibsite/sitemaps.py, templates/base.html):
-home, about, topics, robots.txt, sitemap.xml, the error pages, and what every page carries.
-"""
+"""Pages of the site as a whole (pages/views/site.py, templates/base.html): home, about,
+topics, robots.txt, the error pages, and what every page carries. The sitemaps have
+tests/test_sitemaps.py."""
 
 import re
-from xml.etree import ElementTree
 
 import pytest
 from django.template.loader import render_to_string
@@ -11,11 +10,10 @@ from django.urls import path
 from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
-from episodes.models import Appearance, Episode
+from episodes.models import Appearance
 from ibsite.urls import urlpatterns as site_urlpatterns
-from papers.models import Authorship, Paper
-from people.models import Affiliation, Person
-from posts.models import Post
+from papers.models import Authorship
+from people.models import Affiliation
 from tests.factories import (
     AffiliationFactory,
     EpisodeFactory,
@@ -40,7 +38,6 @@ from tests.pages import (
 )
 
 SITE_NAME = "The Information Bottleneck"
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 # Every kind of page, with its title (before " · The Information Bottleneck").
 PAGES = {
@@ -67,14 +64,6 @@ def boom(request):
 
 # For the 500 test: the site's URLs, and one that fails.
 urlpatterns = [*site_urlpatterns, path("boom/", boom)]
-
-
-def sitemap_paths(response):
-    root = ElementTree.fromstring(response.content)
-    return [
-        loc.text.removeprefix("https://informationbottleneck.test")
-        for loc in root.findall("s:url/s:loc", SITEMAP_NS)
-    ]
 
 
 class TestEveryPage(DemoTestCase):
@@ -359,58 +348,6 @@ def test_robots_txt_is_read_only(client, db):
     assert client.post("/robots.txt").status_code == 405
 
 
-class TestSitemapWithTheDemo(DemoTestCase):
-    def test_it_lists_every_public_page_once(self):
-        response = self.client.get("/sitemap.xml")
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/xml"
-        paths = sitemap_paths(response)
-        expected = (
-            ["/", "/episodes/", "/people/", "/papers/", "/posts/", "/tags/", "/about/"]
-            + [f"/episodes/{slug}/" for slug in Episode.objects.values_list("slug", flat=True)]
-            + [f"/people/{slug}/" for slug in Person.objects.values_list("slug", flat=True)]
-            + [f"/papers/{slug}/" for slug in Paper.objects.values_list("slug", flat=True)]
-            + [f"/posts/{slug}/" for slug in Post.objects.values_list("slug", flat=True)]
-            + [f"/tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)]
-        )
-        assert sorted(paths) == sorted(expected)
-        assert len(paths) == 7 + 9 + 14 + 2 + 1 + Tag.objects.count()
-
-    def test_every_listed_page_is_there(self):
-        for url in sitemap_paths(self.client.get("/sitemap.xml")):
-            with self.subTest(url):
-                assert self.client.get(url).status_code == 200
-
-    def test_episodes_come_newest_first_with_their_last_change(self):
-        root = ElementTree.fromstring(self.client.get("/sitemap.xml").content)
-        entries = [
-            (
-                url.findtext("s:loc", namespaces=SITEMAP_NS),
-                url.findtext("s:lastmod", namespaces=SITEMAP_NS),
-            )
-            for url in root.findall("s:url", SITEMAP_NS)
-        ]
-        episodes = [
-            (loc, lastmod)
-            for loc, lastmod in entries
-            if "/episodes/" in loc and loc.count("/") == 5
-        ]
-        assert episodes[0][0].endswith(f"/episodes/{ISOLA_EPISODE}/")
-        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for _, lastmod in episodes)
-
-
-def test_the_sitemap_lists_no_unpublished_episodes_posts_or_topics(client, drafts):
-    paths = sitemap_paths(client.get("/sitemap.xml"))
-    assert len([p for p in paths if p.startswith("/episodes/") and p != "/episodes/"]) == 1
-    assert len([p for p in paths if p.startswith("/posts/") and p != "/posts/"]) == 1
-    assert "/tags/open/" in paths
-    assert "/tags/secret/" not in paths
-    for draft in Episode.objects.not_live():
-        assert draft.get_absolute_url() not in paths
-    for draft in Post.objects.not_live():
-        assert draft.get_absolute_url() not in paths
-
-
 # Error pages.
 
 
@@ -552,21 +489,6 @@ def test_a_topic_page_makes_the_same_queries_for_1_and_50_of_each_kind(
 
     page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
     assert page.text_of("h2") == ["Episodes (50)", "Papers (50)", "Posts (50)", "People (50)"]
-
-
-def test_the_sitemap_makes_the_same_queries_for_1_and_50_of_everything(
-    client, shared, django_assert_max_num_queries
-):
-    def build(n):
-        episodes = saved(EpisodeFactory, n, show=shared["show"])
-        tagged(episodes[:1], *[f"topic-{Tag.objects.count() + i}" for i in range(n)])
-        saved(PersonFactory, n)
-        saved(PaperFactory, n)
-        saved(PostFactory, n)
-        return "/sitemap.xml"
-
-    response = assert_queries_do_not_grow(client, django_assert_max_num_queries, build)
-    assert len(sitemap_paths(response)) == 7 + 51 * 4 + 52  # and the shared person
 
 
 # A topic page stays small whatever the topic's size: a few items of each kind, the counts,

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap, x_robots_tag
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
@@ -9,6 +11,7 @@ from taggit.models import Tag
 from core.versions import versioned
 from episodes.models import Episode, Show
 from pages import structured_data
+from pages.sitemaps import SITEMAPS, index_entries
 from pages.tags import popular_tags, tag_index
 from pages.views.papers import listed as listed_papers
 from pages.views.people import listed as listed_people
@@ -82,3 +85,18 @@ def robots_txt(request):
     sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@versioned
+@x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: where each section's sitemap pages are. Django's own index view names
+    the request's host; this one names SITE_URL, as the sitemaps and canonical links do."""
+    context = {"sitemaps": index_entries()}
+    return TemplateResponse(request, "sitemap_index.xml", context, content_type="application/xml")
+
+
+@versioned
+def sitemap_section(request, section):
+    """One page (`?p=`, from 1) of a section's sitemap: 404 for a page out of range."""
+    return sitemap(request, sitemaps=SITEMAPS, section=section)
