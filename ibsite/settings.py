@@ -288,7 +288,7 @@ if REDIS_URL:
         )
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that is down must not hang a request: fail within a second or two.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -190,7 +190,7 @@ def test_postgresql_queries_have_a_statement_timeout(db):
 def test_the_shared_cache_down_is_a_503_too(db, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{servers.free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1},
         }

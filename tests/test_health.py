@@ -38,7 +38,7 @@ def test_readyz_names_each_dependency(client, db):
 def test_readyz_is_503_naming_the_cache_when_it_is_down(client, db, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1},
         }
