@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from core.durations import format_duration, format_timestamp
 from core.fields import WebURLField
+from core.links import path_to
 from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
 from core.text import unique_slug
 from papers.models import Authorship
@@ -302,7 +302,7 @@ class Episode(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("episodes:detail", args=[self.slug])
+        return path_to("episodes:detail", self.slug)
 
     def duration_display(self):
         return format_duration(self.duration)

@@ -4,10 +4,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from core.fields import WebURLField
+from core.links import path_to
 from core.text import unique_slug
 from people.models import Person
 
@@ -178,7 +178,7 @@ class Paper(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("papers:detail", args=[self.slug])
+        return path_to("papers:detail", self.slug)
 
     def arxiv_url(self):
         return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""

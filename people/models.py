@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from core.fields import WebURLField
+from core.links import path_to
 from core.text import name_key, unique_slug
 from people.validators import (
     GOOGLE_SCHOLAR_USER,
@@ -118,7 +118,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:detail", args=[self.slug])
+        return path_to("people:detail", self.slug)
 
     # External profiles, built from the ids.
 

@@ -6,9 +6,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from core.links import path_to
 from core.publishing import Publishable, PublishableQuerySet, published_needs_date_constraint
 from core.text import unique_slug
 from papers.models import Authorship
@@ -79,7 +79,7 @@ class Post(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("posts:detail", args=[self.slug])
+        return path_to("posts:detail", self.slug)
 
     def word_count(self):
         return len(WORD.findall(NOT_WORDS.sub(" ", self.body)))

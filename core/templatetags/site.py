@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from core import markdown
 from core.durations import format_duration, format_timestamp
+from core.links import path_to
 
 register = template.Library()
 
@@ -83,3 +84,10 @@ def person_summary(person):
     return _joined(
         [positions, episodes and _count(episodes, "episode"), papers and _count(papers, "paper")]
     )
+
+
+@register.simple_tag
+def path(viewname, *args):
+    """`{% path 'episodes:list' %}`: like `{% url %}`, worked out once per process
+    (core.links.path_to), for the addresses every page repeats."""
+    return path_to(viewname, *args)

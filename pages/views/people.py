@@ -34,8 +34,11 @@ def recent_mentions(person, limit=10):
     mixing of two kinds of content into one list is what the person's page shows, so it
     lives with the page rather than in either app.
     """
+    # A mention shows its title and date: the rows' long texts stay in the database.
     episodes = Episode.objects.live().mentioning(person).order_by("-published_at")
+    episodes = episodes.only("title", "slug", "published_at")
     posts = Post.objects.live().mentioning(person).order_by("-published_at")
+    posts = posts.only("title", "slug", "published_at")
     mentions = [(e.published_at, e) for e in episodes[:limit]]
     mentions += [(p.published_at, p) for p in posts[:limit]]
     mentions.sort(key=lambda pair: pair[0], reverse=True)
@@ -56,10 +59,14 @@ def person_detail(request, slug):
     context = {
         "person": person,
         "affiliations": affiliations,
-        "appearances": Episode.objects.live().appearances_of(person),
-        "papers": Paper.objects.by(person).with_authors(),
-        "coauthors": Paper.objects.coauthors_of(person),
-        "cited_by": Paper.objects.citing_work_of(person),
+        # Lists of links: only the fields they show (an episode's transcript, a paper's
+        # abstract, a person's biography can be long).
+        "appearances": Episode.objects.live()
+        .appearances_of(person)
+        .defer("episode__description", "episode__transcript", "episode__music_credits"),
+        "papers": Paper.objects.by(person).with_authors().defer("abstract", "summary"),
+        "coauthors": Paper.objects.coauthors_of(person).only("name", "slug"),
+        "cited_by": Paper.objects.citing_work_of(person).only("title", "slug"),
         "mentions": recent_mentions(person),
         "structured_data": structured_data.person(person, affiliations),
     }

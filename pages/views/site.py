@@ -20,14 +20,15 @@ from people.models import Person
 from posts.models import Post
 
 
-def _show():
-    hosts = Person.objects.with_current_positions()
+def _show(positions=True):
+    """The show, with its hosts (and their current positions, which the about page shows)."""
+    hosts = Person.objects.with_current_positions() if positions else Person.objects.all()
     return Show.objects.prefetch_related(Prefetch("hosts", queryset=hosts)).current()
 
 
 @versioned
 def home(request):
-    show = _show()
+    show = _show(positions=False)
     context = {
         "show": show,
         "episodes": Episode.objects.live().for_cards()[:6],
