@@ -129,8 +129,10 @@ class EpisodeQuerySet(PublishableQuerySet):
         return self.with_people().defer("description", "transcript", "music_credits")
 
     def for_detail(self):
-        """Preload everything the episode page shows, in a fixed number of queries."""
+        """Preload everything the episode page shows, in a fixed number of queries: with
+        the show's hosts, whom its citation names when the episode names none."""
         return self.with_people().prefetch_related(
+            "show__hosts",
             models.Prefetch(
                 "chapters",
                 queryset=Chapter.objects.select_related("paper", "person").prefetch_related(
