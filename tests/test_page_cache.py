@@ -351,3 +351,55 @@ def test_the_api_throttle_still_counts_answers_from_the_cache(api, episode, sett
     assert api.get(f"{API}/episodes/").status_code == 200
     assert api.get(f"{API}/episodes/").status_code == 200  # from the cache, counted
     assert api.get(f"{API}/episodes/").status_code == 429
+
+
+# Fragments (episode cards, filter forms) and memos (popular topics, filter choices) are
+# kept per content version even with the page cache off: an edit shows at the next request.
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.mark.parametrize("url", ["/", "/episodes/", "/people/julia-kempe/"])
+def test_a_renamed_guest_shows_on_every_card_at_once(client, episode, guest, page_cache_off, url):
+    assert "Julia Kempe" in client.get(url).text
+    guest.name = "Julia M. Kempe"
+    guest.save()
+    assert "Julia M. Kempe" in client.get(url).text
+
+
+def test_a_new_title_a_renamed_topic_and_a_new_guest_show_on_the_cards(
+    client, episode, page_cache_off
+):
+    episode.tags.add("optimisation")
+    assert "#optimisation" in client.get("/episodes/").text
+    episode.title = "After Math Rises"
+    episode.save()
+    tag = episode.tags.get()
+    tag.name = "optimization"
+    tag.save()
+    AppearanceFactory(episode=episode, person=PersonFactory(name="Ada Newcomer"), role="guest")
+    page = client.get("/episodes/").text
+    assert "After Math Rises" in page
+    assert "#optimization" in page
+    assert "Ada Newcomer" in page
+    assert "After Math Falls" not in page
+
+
+def test_the_filter_form_offers_a_new_guest_and_topic_at_once(client, episode, page_cache_off):
+    page = client.get("/episodes/").text
+    assert "Ada Newcomer" not in page
+    other = EpisodeFactory(title="Another", tags=["fresh-topic"])
+    AppearanceFactory(episode=other, person=PersonFactory(name="Ada Newcomer"), role="guest")
+    page = client.get("/episodes/").text
+    assert '<option value="ada-newcomer">Ada Newcomer</option>' in page
+    assert '<option value="fresh-topic">fresh-topic</option>' in page
+
+
+def test_the_home_pages_popular_topics_follow_an_edit_at_once(client, episode, page_cache_off):
+    episode.tags.add("first")
+    assert "#first" in client.get("/").text
+    EpisodeFactory(tags=["second"])
+    assert "#second" in client.get("/").text

@@ -318,3 +318,14 @@ def test_the_bibtex_download_makes_the_same_queries_for_1_and_50_authors(
 
     response = assert_queries_do_not_grow(client, django_assert_max_num_queries, build)
     assert parse_bibtex(response.content.decode())[2]["author"].count(" and ") == 49
+
+
+def test_a_paper_filtered_by_topic_and_author_is_listed_once(client, db, settings):
+    # The list has no DISTINCT (it made the database annotate every paper before paging):
+    # filters on a topic and an author join one row each.
+    settings.PAGE_CACHE_SECONDS = 0
+    author, coauthor = PersonFactory(), PersonFactory()
+    (paper,) = bylines([PaperFactory()], author, coauthor)
+    paper.tags.add("a", "b")
+    response = client.get(f"/papers/?tag=a&author={author.slug}")
+    assert list(response.context["page"]) == [paper]

@@ -23,3 +23,15 @@ def test_a_year_no_date_holds_is_cleared_and_the_others_kept():
         assert years == {"typo": None, "short": None, "fine": 2024, "none": None}
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db
+def test_the_paper_list_has_an_index_in_its_order_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite can't index NULLS LAST: the migration creates it on PostgreSQL only.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'paper_list_order'")
+        (definition,) = cursor.fetchone()
+    assert "year DESC NULLS LAST, title" in definition

@@ -8,12 +8,15 @@ import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from episodes.models import Chapter
 from search import index
 from tests.factories import (
     ChapterFactory,
+    EditorFactory,
     EpisodeFactory,
     PaperFactory,
     PersonFactory,
@@ -499,3 +502,41 @@ def test_the_results_page_makes_the_same_queries_for_1_and_50_matches(
         assert len(results(page)) == 20
     else:
         assert len(results(page)) == 5 * 5 + 1  # five of each kind, and the one topic
+
+
+# Answered like the pages: a 304 or a stored copy for anonymous visitors, fresh after an edit.
+
+
+def test_a_repeated_search_is_a_304_without_a_query(client, thermodynamics):
+    first = client.get("/search/?q=thermodynamics")
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/search/?q=thermodynamics", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert len(queries) == 0
+
+
+def test_a_new_match_shows_at_the_next_search(client, thermodynamics):
+    link = "/posts/thermodynamics-for-everyone/"
+    assert link not in Page(client.get("/search/?q=thermodynamics")).hrefs()
+    PostFactory(title="Thermodynamics for Everyone", slug="thermodynamics-for-everyone")
+    assert link in Page(client.get("/search/?q=thermodynamics")).hrefs()
+
+
+def test_a_signed_in_editor_sees_the_current_results(client, thermodynamics):
+    client.get("/search/?q=thermodynamics")  # stored for anonymous visitors
+    PostFactory(title="Thermodynamics for Everyone", slug="thermodynamics-for-everyone")
+    client.force_login(EditorFactory())
+    response = client.get("/search/?q=thermodynamics")
+    assert "/posts/thermodynamics-for-everyone/" in Page(response).hrefs()
+
+
+def test_the_apis_search_is_a_304_without_a_query_too(client, thermodynamics):
+    first = client.get("/api/v1/search/?q=thermodynamics")
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(
+            "/api/v1/search/?q=thermodynamics", headers={"if-none-match": first["ETag"]}
+        )
+    assert again.status_code == 304
+    assert len(queries) == 0

@@ -182,3 +182,48 @@ def test_a_cache_that_keeps_nothing_has_no_version(db, settings):
     assert versions.current() is None
     assert versions.generation() == "none"
     assert versions.for_request(RequestFactory().get("/")) is None
+
+
+# Memos: what a miss derives from many rows, worked out once per version.
+
+
+class Counted:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return ["worked out", self.calls]
+
+
+def test_a_memo_is_worked_out_once_per_version(db):
+    compute = Counted()
+    assert versions.memoize("test", compute) == ["worked out", 1]
+    assert versions.memoize("test", compute) == ["worked out", 1]
+    assert compute.calls == 1
+
+
+def test_a_memo_is_worked_out_again_after_any_edit(db):
+    compute = Counted()
+    versions.memoize("test", compute)
+    PersonFactory()
+    assert versions.memoize("test", compute) == ["worked out", 2]
+    content_changed.send(sender=Episode, pks=[1])
+    assert versions.memoize("test", compute) == ["worked out", 3]
+
+
+def test_a_memo_is_shared_through_the_cache(db):
+    compute = Counted()
+    versions.memoize("test", compute)
+    key = f"memo:test:{versions.release()}:{versions.generation()}"
+    assert cache.get(key) == ["worked out", 1]  # what another worker reads
+    cache.set(key, ["from another worker"])
+    assert versions.memoize("test", compute) == ["from another worker"]
+
+
+def test_a_memo_is_worked_out_each_time_with_a_cache_that_keeps_nothing(db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    compute = Counted()
+    versions.memoize("test", compute)
+    versions.memoize("test", compute)
+    assert compute.calls == 2
