@@ -1,4 +1,5 @@
 import django_filters
+from django.core.exceptions import ValidationError
 
 # How many choices a list page's select offers at most. The filter still takes any valid
 # value (a link to ?guest=<anyone> works), but a select of ten thousand names helps nobody
@@ -38,8 +39,10 @@ class StrictFilterSet(django_filters.FilterSet):
 def _offer(field, choices, selected):
     choices = list(choices)
     if selected and selected not in {value for value, _ in choices}:
-        key = field.to_field_name or "pk"
-        chosen = field.queryset.filter(**{key: selected}).first()
+        try:  # as the form will check it (a NUL byte is refused there, not sent to SQL)
+            chosen = field.clean(selected)
+        except ValidationError:
+            chosen = None
         if chosen is not None:
             choices.append((selected, field.label_from_instance(chosen)))
             choices.sort(key=lambda pair: str(pair[1]).casefold())
