@@ -61,7 +61,12 @@ def test_the_environment_sets_workers_threads_timeout_and_address():
 
 def test_workers_are_recycled_with_jitter():
     config = gunicorn_config()
-    assert (config["max_requests"], config["max_requests_jitter"]) == ("1000", "100")
+    assert (config["max_requests"], config["max_requests_jitter"]) == ("20000", "2000")
+
+
+def test_the_site_is_imported_once_and_workers_forked_from_it():
+    assert gunicorn_config()["preload_app"] == "True"
+    assert gunicorn_config(GUNICORN_PRELOAD="0")["preload_app"] == "False"
 
 
 def test_a_malformed_number_fails_loudly():
