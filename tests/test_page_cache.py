@@ -403,3 +403,32 @@ def test_the_home_pages_popular_topics_follow_an_edit_at_once(client, episode, p
     assert "#first" in client.get("/").text
     EpisodeFactory(tags=["second"])
     assert "#second" in client.get("/").text
+
+
+# The page cache runs next to first (ibsite/settings.py MIDDLEWARE): a stored copy must carry
+# every header the rest of the middleware gave the rendered page.
+
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Referrer-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+    "Vary",
+    "Cache-Control",
+    "ETag",
+    "Last-Modified",
+]
+
+
+@pytest.mark.parametrize("url", ["/", "/episodes/ep/", f"{API}/episodes/"])
+def test_a_stored_copy_has_every_header_of_the_rendered_page(client, episode, url):
+    rendered_page = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        stored = client.get(url)
+    assert len(queries) == 0  # from the cache
+    for header in SECURITY_HEADERS:
+        assert stored.get(header) == rendered_page.get(header), header
+        if header != "Cross-Origin-Opener-Policy" or rendered_page.has_header(header):
+            assert stored.has_header(header), header
