@@ -1,5 +1,9 @@
 import django_filters
 from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+from core import versions
+from core.tagging import count_per_tag, is_tagged
 
 # How many choices a list page's select offers at most. The filter still takes any valid
 # value (a link to ?guest=<anyone> works), but a select of ten thousand names helps nobody
@@ -57,3 +61,36 @@ def offer_most_used(queryset, uses, value="slug", label="name"):
     top = queryset.annotate(uses=uses).order_by("-uses", label)[:CHOICES_OFFERED]
     pairs = list(top.values_list(value, label))
     return sorted(pairs, key=lambda pair: str(pair[1]).casefold())
+
+
+# The ?tag=<slug> filter every list has, on the rows the public sees.
+
+
+def topics_in_use(model, visible=None):
+    """The tags some row of `model` carries (a row of `visible()` when that function is
+    given: a draft's topics are not shown before it is out), by name."""
+    rows = visible() if visible is not None else None
+    return Tag.objects.filter(is_tagged(model, rows)).order_by("name")
+
+
+def offered_topics(model, visible=None):
+    """(slug, name) of the most used of `topics_in_use()`, for a topic select: worked out
+    once per content version."""
+
+    def compute():
+        rows = visible() if visible is not None else None
+        return offer_most_used(topics_in_use(model, visible), count_per_tag(model, rows))
+
+    return versions.memoize(f"offered-topics:{model._meta.label_lower}", compute)
+
+
+def topic_filter(model, visible=None, field_name="tags"):
+    """?tag=<slug>: the rows of `model` carrying that topic, from a select of the topics in
+    use (add `"tag": lambda: offered_topics(model, visible)` to the FilterSet's `offered`)."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=lambda request=None: topics_in_use(model, visible),
+        empty_label="Any topic",
+        label="Topic",
+    )

@@ -1,16 +1,13 @@
 import django_filters
-from taggit.models import Tag
 
 from core import versions
-from core.filters import StrictFilterSet, offer_most_used
-from core.tagging import count_per_tag
+from core.filters import StrictFilterSet, offer_most_used, offered_topics, topic_filter
 from episodes.models import Episode
 
 
-def published_topics(request=None):
-    """Topics of published episodes (a draft's topics are not shown before it is out)."""
-    published = Episode.objects.live().values("pk")
-    return Tag.objects.filter(episode__in=published).distinct().order_by("name")
+def live():
+    """The episodes the public sees (a function: "now" is when it is called)."""
+    return Episode.objects.live()
 
 
 def published_guests(request=None):
@@ -26,35 +23,19 @@ def episode_years():
     return versions.memoize("episode-filter:years", compute)
 
 
-def offered_topics():
-    """The most used topics of published episodes, for the topic select (once per version)."""
-    live = Episode.objects.live()
-    topics = Tag.objects.filter(pk__in=published_topics().values("pk"))
-    return versions.memoize(
-        "episode-filter:topics",
-        lambda: offer_most_used(topics, count_per_tag(Episode, live)),
-    )
-
-
 def offered_guests():
     """The guests in the most published episodes, for the guest select (once per version)."""
-    live = Episode.objects.live()
+    episodes = Episode.objects.live()
     return versions.memoize(
         "episode-filter:guests",
-        lambda: offer_most_used(live.guests(), live.count_per_person()),
+        lambda: offer_most_used(episodes.guests(), episodes.count_per_person()),
     )
 
 
 class EpisodeFilter(StrictFilterSet):
     """The episode list's filters: ?tag=<slug>&guest=<slug>&year=2026."""
 
-    tag = django_filters.ModelChoiceFilter(
-        field_name="tags",
-        to_field_name="slug",
-        queryset=published_topics,
-        empty_label="Any topic",
-        label="Topic",
-    )
+    tag = topic_filter(Episode, live)
     guest = django_filters.ModelChoiceFilter(
         to_field_name="slug",
         queryset=published_guests,
@@ -69,7 +50,7 @@ class EpisodeFilter(StrictFilterSet):
         empty_label="Any year",
         label="Year",
     )
-    offered = {"tag": offered_topics, "guest": offered_guests}
+    offered = {"tag": lambda: offered_topics(Episode, live), "guest": offered_guests}
 
     class Meta:
         model = Episode

@@ -5,11 +5,8 @@ from the episodes, an author from the papers).
 """
 
 import django_filters
-from taggit.models import Tag
 
-from core import versions
-from core.filters import StrictFilterSet, offer_most_used
-from core.tagging import count_per_tag
+from core.filters import StrictFilterSet, offered_topics, topic_filter
 from episodes.models import Episode
 from papers.models import Paper
 from people.models import Organization, Person
@@ -28,15 +25,6 @@ def in_role(people, role, episodes):
     return people.filter(pk__in=named.values("pk"))
 
 
-def offered_topics():
-    """The research topics of the most people, for the topic select (once per version)."""
-    topics = Tag.objects.filter(person__isnull=False).distinct()
-    return versions.memoize(
-        "person-filter:topics",
-        lambda: offer_most_used(Tag.objects.filter(pk__in=topics), count_per_tag(Person)),
-    )
-
-
 class PersonFilter(StrictFilterSet):
     """The people list's filters: ?role=host|guest|author&organization=<slug>&tag=<slug>."""
 
@@ -51,14 +39,8 @@ class PersonFilter(StrictFilterSet):
         label="Organization",
     )
 
-    tag = django_filters.ModelChoiceFilter(
-        field_name="topics",
-        to_field_name="slug",
-        queryset=Tag.objects.filter(person__isnull=False).distinct().order_by("name"),
-        empty_label="Any topic",
-        label="Topic",
-    )
-    offered = {"tag": offered_topics}
+    tag = topic_filter(Person, field_name="topics")
+    offered = {"tag": lambda: offered_topics(Person)}
 
     class Meta:
         model = Person

@@ -1,9 +1,7 @@
 import django_filters
-from taggit.models import Tag
 
 from core import versions
-from core.filters import StrictFilterSet, offer_most_used
-from core.tagging import count_per_tag
+from core.filters import StrictFilterSet, offer_most_used, offered_topics, topic_filter
 from papers.models import Paper
 
 
@@ -13,15 +11,6 @@ def paper_years():
         return [(year, year) for year in years.distinct()]
 
     return versions.memoize("paper-filter:years", compute)
-
-
-def offered_topics():
-    """The topics on the most papers, for the topic select (once per content version)."""
-    topics = Tag.objects.filter(paper__isnull=False).distinct()
-    return versions.memoize(
-        "paper-filter:topics",
-        lambda: offer_most_used(Tag.objects.filter(pk__in=topics), count_per_tag(Paper)),
-    )
 
 
 def offered_authors():
@@ -35,13 +24,7 @@ def offered_authors():
 class PaperFilter(StrictFilterSet):
     """The paper list's filters: ?tag=<slug>&year=2024&author=<slug>."""
 
-    tag = django_filters.ModelChoiceFilter(
-        field_name="tags",
-        to_field_name="slug",
-        queryset=Tag.objects.filter(paper__isnull=False).distinct().order_by("name"),
-        empty_label="Any topic",
-        label="Topic",
-    )
+    tag = topic_filter(Paper)
     year = django_filters.ChoiceFilter(choices=paper_years, empty_label="Any year", label="Year")
     author = django_filters.ModelChoiceFilter(
         to_field_name="slug",
@@ -50,7 +33,7 @@ class PaperFilter(StrictFilterSet):
         empty_label="Any author",
         label="Author",
     )
-    offered = {"tag": offered_topics, "author": offered_authors}
+    offered = {"tag": lambda: offered_topics(Paper), "author": offered_authors}
 
     class Meta:
         model = Paper
