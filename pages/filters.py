@@ -52,9 +52,9 @@ class PersonFilter(StrictFilterSet):
     )
 
     tag = django_filters.ModelChoiceFilter(
-        field_name="topics",
         to_field_name="slug",
         queryset=Tag.objects.filter(person__isnull=False).distinct().order_by("name"),
+        method="filter_tag",
         empty_label="Any topic",
         label="Topic",
     )
@@ -69,3 +69,6 @@ class PersonFilter(StrictFilterSet):
 
     def filter_organization(self, queryset, name, organization):
         return queryset.at(organization)
+
+    def filter_tag(self, queryset, name, topic):
+        return queryset.on_topic(topic)

@@ -25,9 +25,9 @@ class PostFilter(StrictFilterSet):
     """The post list's filter: ?tag=<slug>."""
 
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags",
         to_field_name="slug",
         queryset=published_topics,
+        method="filter_tag",
         empty_label="Any topic",
         label="Topic",
     )
@@ -36,3 +36,6 @@ class PostFilter(StrictFilterSet):
     class Meta:
         model = Post
         fields = ["tag"]
+
+    def filter_tag(self, queryset, name, topic):
+        return queryset.on_topic(topic)
