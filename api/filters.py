@@ -116,14 +116,15 @@ class PaperFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    """?role=host|guest|author&organization=<slug>."""
+    """?role=host|guest|author&organization=<slug>&tag=<slug>."""
 
     role = django_filters.ChoiceFilter(choices=ROLE_CHOICES, method="filter_role", label="Role")
     organization = SlugFilter(method="filter_organization", label="An organization's slug")
+    tag = SlugFilter(method="filter_tag", label="A research topic's slug")
 
     class Meta:
         model = Person
-        fields = ["role", "organization"]
+        fields = ["role", "organization", "tag"]
 
     def filter_role(self, queryset, name, role):
         # Guests of what the client may see: an upcoming guest is not named early.
@@ -131,6 +132,9 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_organization(self, queryset, name, slug):
         return queryset.at(slug)
+
+    def filter_tag(self, queryset, name, slug):
+        return queryset.on_topic(slug)
 
 
 class SearchFilter(filters.SearchFilter):

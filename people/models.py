@@ -31,6 +31,12 @@ class PersonQuerySet(models.QuerySet):
         positions = Affiliation.objects.filter(**{key: organization})
         return self.filter(pk__in=positions.values("person"))  # two positions, one person
 
+    def on_topic(self, topic):
+        """People with `topic` (a Tag, or a tag's slug) among their research topics: the
+        topic page, the people list's ?tag= and the API's share it."""
+        key = "topics__slug" if isinstance(topic, str) else "topics"
+        return self.filter(**{key: topic})  # a topic is on a person once: no duplicates
+
     def with_profile(self):
         """Preload what a person's page and JSON show of them: positions and topics."""
         return self.prefetch_related(

@@ -28,6 +28,12 @@ class Verdict(models.TextChoices):
 
 
 class PostQuerySet(PublishableQuerySet):
+    def on_topic(self, topic):
+        """These posts tagged `topic` (a Tag, or a tag's slug): the topic page, the post
+        list's ?tag= and the API's share it."""
+        key = "tags__slug" if isinstance(topic, str) else "tags"
+        return self.filter(**{key: topic})  # a tag is on a post once: no duplicates
+
     def mentioning(self, person):
         """These posts by `person`, or about one of their papers."""
         their_papers = Authorship.objects.filter(person=person).values("paper")

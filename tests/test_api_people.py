@@ -219,6 +219,10 @@ def crowd(isola):
         ("organization=mit", ["phillip-isola"]),
         ("organization=nyu", ["ravid"]),
         ("organization=nowhere", []),
+        ("tag=vision", ["phillip-isola"]),
+        ("tag=representation-learning&organization=mit", ["phillip-isola"]),
+        ("tag=vision&role=host", []),
+        ("tag=nothing-like-it", []),
         ("role=", ["brian-cheung", "minyoung-huh", "phillip-isola", "ravid"]),
         ("search=isola", ["phillip-isola"]),
         ("search=host", ["ravid"]),  # the bio
@@ -231,7 +235,8 @@ def test_filters_search_and_ordering(api, crowd, query, expected):
 
 
 @pytest.mark.parametrize(
-    "query, field", [("role=editor", "role"), ("organization=a.b", "organization")]
+    "query, field",
+    [("role=editor", "role"), ("organization=a.b", "organization"), ("tag=a.b", "tag")],
 )
 def test_a_malformed_filter_is_a_400_naming_it(api, crowd, query, field):
     assert_errors(api.get(f"{PEOPLE}?{query}"), 400, field)
@@ -356,7 +361,10 @@ def test_an_unknown_person_is_a_404(api):
 # Queries.
 
 
-def test_the_list_makes_the_same_queries_for_1_and_50_people(api, django_assert_max_num_queries):
+@pytest.mark.parametrize("query", ["", "?tag=vision"])
+def test_the_list_makes_the_same_queries_for_1_and_50_people(
+    api, django_assert_max_num_queries, query
+):
     organization = OrganizationFactory()
 
     def build(n):
@@ -364,7 +372,7 @@ def test_the_list_makes_the_same_queries_for_1_and_50_people(api, django_assert_
         tagged(people, "vision", "reasoning")
         for person in people:
             AffiliationFactory(person=person, organization=organization)
-        return PEOPLE
+        return PEOPLE + query
 
     assert_queries_do_not_grow(api, django_assert_max_num_queries, build)
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from people.models import Person
 from tests.factories import (
@@ -145,6 +146,20 @@ def test_people_at_an_organization_are_there_once_whatever_their_positions(phill
     assert list(Person.objects.at(mit)) == [phillip]
     assert list(Person.objects.at("mit")) == [phillip]
     assert not Person.objects.at("nowhere").exists()
+
+
+def test_people_on_a_topic_are_found_by_the_tag_or_its_slug_once_each():
+    alice = PersonFactory(name="Alice")
+    alice.topics.add("Scaling", "Vision")
+    bob = PersonFactory(name="Bob")
+    bob.topics.add("Vision")
+    PersonFactory(name="Carol")
+    scaling = Tag.objects.get(slug="scaling")
+
+    assert list(Person.objects.on_topic(scaling)) == [alice]
+    assert list(Person.objects.on_topic("scaling")) == [alice]
+    assert list(Person.objects.on_topic("vision")) == [alice, bob]
+    assert not Person.objects.on_topic("nothing-like-it").exists()
 
 
 def test_a_profile_costs_three_queries_and_then_none(phillip, django_assert_num_queries):

@@ -96,13 +96,20 @@ class TestPeopleListWithTheDemo(DemoTestCase):
         # Zhuang Liu was at Meta; Julia Kempe is.
         assert listed(self.page("/people/?organization=meta")) == ["julia-kempe", "zhuang-liu"]
 
+    def test_people_on_a_topic(self):
+        assert listed(self.page("/people/?tag=open-world-learning")) == ["mengye-ren"]
+        page = self.page("/people/?tag=representation-learning&role=guest")
+        assert listed(page) == ["phillip-isola"]
+        assert page.text_of("p", role="status") == ["1 person"]
+
     def test_filters_combine(self):
         assert listed(self.page("/people/?role=guest&organization=google")) == ["tal-linzen"]
         assert listed(self.page("/people/?role=author&organization=mit")) == ["phillip-isola"]
         assert listed(self.page("/people/?role=host&organization=nyu")) == []
 
     def test_an_unknown_role_or_organization_gives_an_empty_list_and_says_why(self):
-        for query in ["role=villain", "organization=nowhere", "role=guest&organization=x"]:
+        queries = ["role=villain", "organization=nowhere", "tag=nothing-like-it"]
+        for query in [*queries, "role=guest&organization=x"]:
             page = self.page(f"/people/?{query}")
             assert listed(page) == [], query
             assert page.text_of("p", role="status") == ["0 people"], query
@@ -378,7 +385,8 @@ def test_a_filtered_people_list_makes_the_same_queries_for_1_and_50_people(
             Affiliation(person=person, organization=organization) for person in people
         )
         Appearance.objects.bulk_create(Appearance(episode=episode, person=p) for p in people)
-        return "/people/?role=guest&organization=lab"
+        tagged(people, "topic")
+        return "/people/?role=guest&organization=lab&tag=topic"
 
     page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
     assert page.text_of("p", role="status") == ["51 people"]

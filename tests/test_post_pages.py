@@ -1,4 +1,4 @@
-"""The post list and post pages (posts/views.py)."""
+"""The post list and post pages (pages/views/posts.py, posts/filters.py)."""
 
 import datetime
 import re
@@ -138,6 +138,30 @@ def test_no_posts_says_so(client, db):
     assert "No posts yet." in client.get("/posts/").text
 
 
+def test_the_list_filters_by_topic_and_says_how_many(client, db):
+    PostFactory(slug="on-scaling", tags=["scaling"])
+    PostFactory(slug="elsewhere", tags=["other"])
+    PostFactory(slug="draft-on-scaling", draft=True, tags=["scaling", "secret"])
+    page = Page(client.get("/posts/?tag=scaling"))
+    assert listed(page) == ["on-scaling"]
+    assert page.text_of("p", role="status") == ["1 post"]
+    assert page.all("form", role="search", aria_label="Filter posts")
+    offered = [option.get("value") for option in page.all("option")]
+    assert offered == ["", "other", "scaling"]  # a draft's topic is not offered
+    assert page.all("option", value="scaling", selected="")
+
+
+@pytest.mark.parametrize("slug", ["nothing-like-it", "secret"])
+def test_an_unknown_or_unpublished_topic_gives_an_empty_list_and_says_why(client, db, slug):
+    PostFactory(tags=["open"])
+    PostFactory(draft=True, tags=["secret"])
+    page = Page(client.get(f"/posts/?tag={slug}"))
+    assert listed(page) == []
+    assert page.text_of("p", role="status") == ["0 posts"]
+    assert "No post matches this filter." in page.html
+    assert len(page.all("p", class_="error")) == 1
+
+
 # Not found, and what is not public.
 
 
@@ -220,14 +244,15 @@ def with_papers(posts, papers):
     return posts
 
 
+@pytest.mark.parametrize("query", ["", "?tag=a"])
 def test_the_post_list_makes_the_same_queries_for_1_and_50_posts(
-    client, db, django_assert_max_num_queries
+    client, db, django_assert_max_num_queries, query
 ):
     author, paper = PersonFactory(), PaperFactory()
 
     def build(n):
         with_papers(tagged(saved(PostFactory, n, author=author), "a", "b"), [paper])
-        return "/posts/"
+        return "/posts/" + query
 
     page = Page(assert_queries_do_not_grow(client, django_assert_max_num_queries, build))
     assert len(listed(page)) == 20

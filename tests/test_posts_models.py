@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from taggit.models import Tag
 
 from posts.models import Post, Verdict
 from tests.factories import PersonFactory, PostFactory
@@ -13,6 +14,7 @@ from tests.factories import PersonFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 A_DATE = datetime.date(2025, 6, 1)
+DAY = datetime.timedelta(days=1)
 
 
 def test_a_post_reads_as_its_title_and_lives_at_its_slug():
@@ -154,3 +156,16 @@ def test_posts_mentioning_someone_are_by_them_or_about_their_papers(phillip, men
 def test_a_post_about_two_of_his_papers_is_one_mention(phillip, his_papers):
     post = PostFactory(papers=his_papers[:2])
     assert list(Post.objects.mentioning(phillip)) == [post]
+
+
+def test_posts_on_a_topic_are_found_by_the_tag_or_its_slug_once_each():
+    older = PostFactory(tags=["scaling", "vision"], published_at=timezone.now() - 3 * DAY)
+    newer = PostFactory(tags=["vision"])
+    draft = PostFactory(tags=["scaling"], draft=True)
+    PostFactory(tags=["other"])
+    scaling = Tag.objects.get(slug="scaling")
+
+    assert set(Post.objects.on_topic(scaling)) == {older, draft}
+    assert list(Post.objects.live().on_topic("scaling")) == [older]
+    assert list(Post.objects.on_topic("vision")) == [newer, older]
+    assert not Post.objects.on_topic("nothing-like-it").exists()

@@ -2,20 +2,29 @@
 topics, robots.txt, the error pages, and what every page carries. The sitemaps have
 tests/test_sitemaps.py."""
 
+import datetime
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from episodes.models import Appearance
 from ibsite.urls import urlpatterns as site_urlpatterns
+from pages.views.site import TOPIC_PAGE_SHOWS
 from papers.models import Authorship
 from people.models import Affiliation
 from tests.factories import (
     AffiliationFactory,
+    AppearanceFactory,
+    DiscussionFactory,
     EpisodeFactory,
     OrganizationFactory,
     PaperFactory,
@@ -497,73 +506,113 @@ def test_a_topic_page_makes_the_same_queries_for_1_and_50_of_each_kind(
 
 @pytest.fixture
 def big_topic(db):
-    """A topic on more items of each kind than its page shows, and drafts that don't count."""
-    from pages.views.site import TOPIC_PAGE_SHOWS
-
+    """A topic on two more items of each kind than its page shows, told apart by what orders
+    them; drafts and a scheduled episode that don't count; items on another topic."""
     extra = {kind: shown + 2 for kind, shown in TOPIC_PAGE_SHOWS.items()}
-    for _ in range(extra["episodes"]):
-        EpisodeFactory(tags=["scaling"])
+    now = timezone.now()
+    episodes = [
+        EpisodeFactory(tags=["scaling"], published_at=now - datetime.timedelta(days=day))
+        for day in range(1, extra["episodes"] + 1)
+    ]
     EpisodeFactory(draft=True, tags=["scaling"])
-    tagged(saved(PaperFactory, extra["papers"]), "scaling")
-    for _ in range(extra["posts"]):
-        PostFactory(tags=["scaling"])
+    EpisodeFactory(scheduled=True, tags=["scaling"])
+    EpisodeFactory(tags=["other"])
+    papers = tagged(saved(PaperFactory, extra["papers"]), "scaling")
+    tagged([PaperFactory()], "other")
+    posts = [
+        PostFactory(tags=["scaling"], published_at=now - datetime.timedelta(days=day))
+        for day in range(1, extra["posts"] + 1)
+    ]
     PostFactory(draft=True, tags=["scaling"])
-    tagged(saved(PersonFactory, extra["people"]), "scaling")
-    return TOPIC_PAGE_SHOWS, extra
+    PostFactory(tags=["other"])
+    people = tagged(saved(PersonFactory, extra["people"]), "scaling")
+    PersonFactory().topics.add("other")
+    # The last paper and person are on the show most, the one before them once.
+    for paper_or_person, count in [(papers[-1], 2), (papers[-2], 1)]:
+        for episode in episodes[:count]:
+            DiscussionFactory(episode=episode, paper=paper_or_person)
+    for person, count in [(people[-1], 2), (people[-2], 1)]:
+        for episode in episodes[:count]:
+            AppearanceFactory(episode=episode, person=person)
+    return {"episodes": episodes, "papers": papers, "posts": posts, "people": people}
+
+
+def shown(response, kind):
+    """What the topic page shows of a kind, in order."""
+    items, _ = response.context["sections"][kind]
+    return list(items)
 
 
 def test_a_big_topic_page_shows_a_few_of_each_kind_with_the_counts(client, big_topic):
-    shows, extra = big_topic
     page = Page(client.get("/tags/scaling/"))
+    total = {kind: len(items) for kind, items in big_topic.items()}
     assert page.text_of("h2") == [
-        f"Episodes ({extra['episodes']})",
-        f"Papers ({extra['papers']})",
-        f"Posts ({extra['posts']})",
-        f"People ({extra['people']})",
+        f"Episodes ({total['episodes']})",
+        f"Papers ({total['papers']})",
+        f"Posts ({total['posts']})",
+        f"People ({total['people']})",
     ]
     for kind, css in [("episodes", "episode-card"), ("papers", "paper-item"),
                       ("posts", "post-item"), ("people", "person-item")]:  # fmt: skip
         (section,) = page.text_of("section", aria_labelledby=f"tag-{kind}")
-        assert len(page.all("li", class_=f"card {css}")) == shows[kind], kind
-        assert f"All {extra[kind]} {kind} on #scaling →" in section
+        assert len(page.all("li", class_=f"card {css}")) == TOPIC_PAGE_SHOWS[kind], kind
+        assert f"All {total[kind]} {kind} on #scaling →" in section
 
 
-def test_each_all_link_lists_exactly_that_kind_on_the_topic(client, big_topic):
-    _, extra = big_topic
-    EpisodeFactory(tags=["other"])
-    PostFactory(tags=["other"])
+def test_a_big_topic_page_shows_the_newest_and_the_most_on_the_show_first(client, big_topic):
+    response = client.get("/tags/scaling/")
+    newest_first = big_topic["episodes"]  # as built
+    assert shown(response, "episodes") == newest_first[: TOPIC_PAGE_SHOWS["episodes"]]
+    assert shown(response, "posts") == big_topic["posts"][: TOPIC_PAGE_SHOWS["posts"]]
+    papers, people = big_topic["papers"], big_topic["people"]
+    by_title = sorted(papers[:-2], key=lambda paper: paper.title)  # all from one year
+    expected = [papers[-1], papers[-2], *by_title]
+    assert shown(response, "papers") == expected[: TOPIC_PAGE_SHOWS["papers"]]
+    by_name = sorted(people[:-2], key=lambda person: person.name)
+    expected = [people[-1], people[-2], *by_name]
+    assert shown(response, "people") == expected[: TOPIC_PAGE_SHOWS["people"]]
+
+
+def test_each_all_link_lists_exactly_what_carries_the_topic(client, big_topic):
     page = Page(client.get("/tags/scaling/"))
     for kind, address in [("episodes", "/episodes/"), ("papers", "/papers/"),
                           ("posts", "/posts/"), ("people", "/people/")]:  # fmt: skip
         link = f"{address}?tag=scaling"
-        assert page.links(link) == [f"All {extra[kind]} {kind} on #scaling →"], kind
+        everything = big_topic[kind]
+        assert page.links(link) == [f"All {len(everything)} {kind} on #scaling →"], kind
         response = client.get(link)
-        assert response.context["page"].paginator.count == extra[kind], kind
+        assert response.context["page"].paginator.num_pages == 1, kind
+        assert set(response.context["page"]) == set(everything), kind
         assert Page(response).all("select", name="tag"), kind  # the form shows the topic
 
 
 def test_a_small_topic_page_has_no_all_links(client, db):
     EpisodeFactory(tags=["niche"])
+    tagged([PaperFactory()], "niche")
     page = Page(client.get("/tags/niche/"))
-    assert page.text_of("h2") == ["Episodes (1)"]
+    assert page.text_of("h2") == ["Episodes (1)", "Papers (1)"]
     assert not [href for href in page.hrefs() if "?tag=" in href]
+    assert page.all("link", rel="alternate", type="application/rss+xml")  # the topic's feed
 
 
-def test_the_post_and_people_lists_filter_by_topic(client, db):
-    PostFactory(title="On Scaling", tags=["scaling"])
-    PostFactory(title="On Something Else", tags=["other"])
-    PostFactory(title="A Draft On Scaling", draft=True, tags=["scaling", "secret"])
-    page = Page(client.get("/posts/?tag=scaling"))
-    assert page.text_of("h3") == ["On Scaling"]
-    assert "secret" not in [
-        option.get("value") for option in page.all("option")
-    ]  # a draft's topic is not offered
-    unknown = Page(client.get("/posts/?tag=nothing-like-it"))
-    assert unknown.text_of("h3") == []
-    assert unknown.all("p", class_="error")
+def test_counts_in_the_thousands_are_grouped(client, db):
+    tagged(saved(PaperFactory, 1000), "big")
+    page = Page(client.get("/tags/big/"))
+    assert page.text_of("h2") == ["Papers (1,000)"]
+    assert page.links("/papers/?tag=big") == ["All 1,000 papers on #big →"]
+    listed = Page(client.get("/papers/?tag=big"))
+    assert listed.text_of("p", role="status") == ["1,000 papers"]
 
-    tagged(saved(PersonFactory, 1, name="Alice Scaler"), "scaling")
-    saved(PersonFactory, 1, name="Bob Other")
-    page = Page(client.get("/people/?tag=scaling"))
-    assert page.text_of("h3") == ["Alice Scaler"]
-    assert Page(client.get("/people/?tag=nothing-like-it")).all("p", class_="error")
+
+def test_a_topic_only_drafts_carry_is_not_found_from_the_counts_alone(client, db):
+    show = ShowFactory()
+    unpublished = {"is_draft": True, "published_at": None}
+    tagged(saved(EpisodeFactory, 30, show=show, **unpublished), "secret")
+    tagged(saved(PostFactory, 30, **unpublished), "secret")
+    cache.clear()
+    with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as queries:
+        assert client.get("/tags/secret/").status_code == 404
+    # Of what carries the topic, one count per kind and no row.
+    carrying = [query["sql"] for query in queries if '"taggit_taggeditem"' in query["sql"]]
+    assert len(carrying) == 4
+    assert all(sql.startswith("SELECT COUNT(*)") for sql in carrying), carrying

@@ -91,3 +91,9 @@ def path(viewname, *args):
     """`{% path 'episodes:list' %}`: like `{% url %}`, worked out once per process
     (core.links.path_to), for the addresses every page repeats."""
     return path_to(viewname, *args)
+
+
+@register.filter
+def thousands(n):
+    """14010 as "14,010": counts that can run into the thousands (a topic's papers)."""
+    return f"{n:,}"

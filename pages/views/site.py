@@ -53,7 +53,9 @@ def tag_list(request):
 
 # How many items of each kind a topic page shows; the rest are a link away, in the list of
 # that kind filtered by the topic. A popular topic carries thousands of papers: listed in
-# full, its page was 6.5 MB and took a minute to render.
+# full, its page was 6.5 MB and took a minute to render. Each kind shows fewer than a list
+# page (PAGE_SIZE, 20), so the four together read like two list pages (about 25 KB at
+# most); posts fewer still, as each card carries its standfirst and a topic has few essays.
 TOPIC_PAGE_SHOWS = {"episodes": 12, "papers": 12, "posts": 6, "people": 12}
 
 
@@ -65,10 +67,8 @@ def tag_detail(request, slug):
         "papers": listed_papers(Paper.objects.filter(tags=tag)).order_by(
             "-episode_count", *Paper._meta.ordering
         ),
-        "posts": Post.objects.live().filter(tags=tag).select_related("author"),
-        "people": listed_people(Person.objects.filter(topics=tag)).order_by(
-            "-episode_count", "name"
-        ),
+        "posts": Post.objects.live().on_topic(tag).select_related("author"),
+        "people": listed_people(Person.objects.on_topic(tag)).order_by("-episode_count", "name"),
     }
     sections = [
         (kind, rows[: TOPIC_PAGE_SHOWS[kind]], rows.count()) for kind, rows in carrying.items()
