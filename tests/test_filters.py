@@ -4,8 +4,14 @@ while any valid value still filters; through the real list pages."""
 import pytest
 
 from core import filters
-from tests.factories import AppearanceFactory, EpisodeFactory, PaperFactory, PersonFactory
-from tests.pages import Page
+from tests.factories import (
+    AppearanceFactory,
+    EpisodeFactory,
+    PaperFactory,
+    PersonFactory,
+    PostFactory,
+)
+from tests.pages import Page, saved, tagged
 from tests.test_paper_pages import bylines
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +34,24 @@ def guest_in(n_episodes, name):
     return person
 
 
+def field(page, name):
+    """What the filter form shows for the select `name` alone (its options, help and errors),
+    as a Page: the same value may be offered by another select of the form."""
+    start = page.html.index(f'<select name="{name}"')
+    start = page.html.rindex('<div class="field">', 0, start)
+    return Page(page.html[start : page.html.index("</div>", start)])
+
+
 def offered(page, name):
     """(value, text) of the options of the select `name`, without its empty choice."""
-    values = [option.get("value") for option in page.all("option")]
-    texts = page.text_of("option")
-    select_start = page.html.index(f'name="{name}"')
-    select_end = page.html.index("</select>", select_start)
-    inside = page.html[select_start:select_end]
-    return [(v, t) for v, t in zip(values, texts, strict=True) if v and f'value="{v}"' in inside]
+    select = field(page, name)
+    values = [option["value"] for option in select.all("option")]
+    return [(v, t) for v, t in zip(values, select.text_of("option"), strict=True) if v]
+
+
+def chosen(page, name):
+    """The values the select `name` shows as selected."""
+    return [option["value"] for option in field(page, name).all("option") if "selected" in option]
 
 
 def test_a_select_offers_the_most_used_choices_by_name_and_says_so(client, few_offered):
@@ -81,3 +97,97 @@ def test_the_paper_lists_author_select_offers_the_most_prolific(client, few_offe
     assert [text for _, text in offered(page, "author")] == ["Ann", "Cleo", "Dana"]
     response = client.get(f"/papers/?author={authors['Bea'].slug}")
     assert response.context["page"].paginator.count == 1
+
+
+def test_a_guest_not_offered_is_shown_as_chosen_and_filters_on_its_own(client, few_offered):
+    for n, name in [(4, "Dana"), (3, "Ann"), (2, "Cleo")]:
+        guest_in(n, name)
+    bea = guest_in(1, "Bea")
+    response = client.get(f"/episodes/?guest={bea.slug}")
+    assert [episode.guests()[0].person for episode in response.context["page"]] == [bea]
+    page = Page(response)
+    assert chosen(page, "guest") == [bea.slug]
+    assert field(page, "guest").text_of("p", class_="error") == []
+
+
+def test_an_unknown_guest_gives_an_empty_list_and_the_error_among_few_offered(client, few_offered):
+    for n, name in [(4, "Dana"), (3, "Ann"), (2, "Cleo"), (1, "Bea")]:
+        guest_in(n, name)
+    response = client.get("/episodes/?guest=nobody")
+    assert response.context["page"].paginator.count == 0
+    page = Page(response)
+    assert field(page, "guest").text_of("p", class_="error") == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert [text for _, text in offered(page, "guest")] == ["Ann", "Cleo", "Dana"]
+    assert chosen(page, "guest") == []
+
+
+def test_the_paper_lists_author_select_says_it_offers_a_few_and_takes_any_author(
+    client, few_offered
+):
+    authors = {name: PersonFactory(name=name) for name in ["Ann", "Bea", "Cleo", "Dana"]}
+    for name, n in [("Ann", 4), ("Bea", 1), ("Cleo", 3), ("Dana", 2)]:
+        bylines(saved(PaperFactory, n, title=f"By {name}"), authors[name])
+    page = Page(client.get("/papers/"))
+    assert field(page, "author").text_of("p", class_="help") == ["The 3 most frequent."]
+
+    response = client.get(f"/papers/?author={authors['Bea'].slug}")
+    assert [paper.title for paper in response.context["page"]] == ["By Bea"]
+    page = Page(response)
+    assert chosen(page, "author") == [authors["Bea"].slug]
+    assert [text for _, text in offered(page, "author")] == ["Ann", "Bea", "Cleo", "Dana"]
+
+    response = client.get("/papers/?author=nobody")
+    assert response.context["page"].paginator.count == 0
+    assert field(Page(response), "author").text_of("p", class_="error")
+
+
+# Every list's topic select: the topics on most of its rows.
+
+
+def episodes_on(topic, n):
+    return [EpisodeFactory(tags=[topic]) for _ in range(n)]
+
+
+def papers_on(topic, n):
+    return tagged(saved(PaperFactory, n), topic)
+
+
+def posts_on(topic, n):
+    return [PostFactory(tags=[topic]) for _ in range(n)]
+
+
+def people_on(topic, n):
+    return tagged(saved(PersonFactory, n), topic)
+
+
+@pytest.mark.parametrize(
+    "url, make",
+    [
+        ("/episodes/", episodes_on),
+        ("/papers/", papers_on),
+        ("/posts/", posts_on),
+        ("/people/", people_on),
+    ],
+)
+def test_a_topic_select_offers_the_most_used_topics_and_takes_any(client, few_offered, url, make):
+    for topic, n in [("dana", 4), ("ann", 3), ("cleo", 2)]:
+        make(topic, n)
+    (only,) = make("bea", 1)
+
+    page = Page(client.get(url))
+    assert offered(page, "tag") == [("ann", "ann"), ("cleo", "cleo"), ("dana", "dana")]
+    assert field(page, "tag").text_of("p", class_="help") == ["The 3 most frequent."]
+
+    response = client.get(f"{url}?tag=bea")
+    assert [item.pk for item in response.context["page"]] == [only.pk]
+    page = Page(response)
+    assert chosen(page, "tag") == ["bea"]
+    assert [value for value, _ in offered(page, "tag")] == ["ann", "bea", "cleo", "dana"]
+
+    response = client.get(f"{url}?tag=nobody")
+    assert response.context["page"].paginator.count == 0
+    page = Page(response)
+    assert field(page, "tag").text_of("p", class_="error")
+    assert chosen(page, "tag") == []

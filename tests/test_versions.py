@@ -227,3 +227,19 @@ def test_a_memo_is_worked_out_each_time_with_a_cache_that_keeps_nothing(db, sett
     versions.memoize("test", compute)
     versions.memoize("test", compute)
     assert compute.calls == 2
+
+
+def test_a_deploy_works_a_memo_out_again(db, monkeypatch):
+    # New code may compute it differently (another shape, other rows): the release is in the key.
+    compute = Counted()
+    versions.memoize("test", compute)
+    monkeypatch.setattr(versions, "release", lambda: "the-next-release")
+    assert versions.memoize("test", compute) == ["worked out", 2]
+    monkeypatch.undo()
+    assert versions.memoize("test", compute) == ["worked out", 1]  # the old release's own
+
+
+def test_memos_of_different_names_are_kept_apart(db):
+    assert versions.memoize("one", lambda: 1) == 1
+    assert versions.memoize("two", lambda: 2) == 2
+    assert versions.memoize("one", Counted()) == 1
