@@ -380,3 +380,26 @@ def tagged(objects, *names):
         TaggedItem(content_object=obj, tag=each) for obj in objects for each in tags
     )
     return objects
+
+
+# Filter forms (includes/filter_form.html).
+
+
+def field(page, name):
+    """What the filter form shows for the select `name` alone (its options, help and errors),
+    as a Page: the same value may be offered by another select of the form."""
+    start = page.html.index(f'<select name="{name}"')
+    start = page.html.rindex('<div class="field">', 0, start)
+    return Page(page.html[start : page.html.index("</div>", start)])
+
+
+def offered(page, name):
+    """(value, text) of the options of the select `name`, without its empty choice."""
+    select = field(page, name)
+    values = [option["value"] for option in select.all("option")]
+    return [(v, t) for v, t in zip(values, select.text_of("option"), strict=True) if v]
+
+
+def chosen(page, name):
+    """The values the select `name` shows as selected."""
+    return [option["value"] for option in field(page, name).all("option") if "selected" in option]

@@ -11,7 +11,7 @@ from tests.factories import (
     PersonFactory,
     PostFactory,
 )
-from tests.pages import Page, saved, tagged
+from tests.pages import Page, chosen, field, offered, saved, tagged
 from tests.test_paper_pages import bylines
 
 pytestmark = pytest.mark.django_db
@@ -32,26 +32,6 @@ def guest_in(n_episodes, name):
     for _ in range(n_episodes):
         AppearanceFactory(episode=EpisodeFactory(), person=person, role="guest")
     return person
-
-
-def field(page, name):
-    """What the filter form shows for the select `name` alone (its options, help and errors),
-    as a Page: the same value may be offered by another select of the form."""
-    start = page.html.index(f'<select name="{name}"')
-    start = page.html.rindex('<div class="field">', 0, start)
-    return Page(page.html[start : page.html.index("</div>", start)])
-
-
-def offered(page, name):
-    """(value, text) of the options of the select `name`, without its empty choice."""
-    select = field(page, name)
-    values = [option["value"] for option in select.all("option")]
-    return [(v, t) for v, t in zip(values, select.text_of("option"), strict=True) if v]
-
-
-def chosen(page, name):
-    """The values the select `name` shows as selected."""
-    return [option["value"] for option in field(page, name).all("option") if "selected" in option]
 
 
 def test_a_select_offers_the_most_used_choices_by_name_and_says_so(client, few_offered):

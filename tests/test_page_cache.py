@@ -23,7 +23,14 @@ from django.utils.cache import patch_cache_control
 from core.versions import versioned
 from episodes.models import Episode
 from tests.api import API
-from tests.factories import AppearanceFactory, EpisodeFactory, PersonFactory, ShowFactory
+from tests.factories import (
+    AppearanceFactory,
+    EpisodeFactory,
+    PaperFactory,
+    PersonFactory,
+    ShowFactory,
+)
+from tests.pages import Page, field, offered
 
 pytestmark = pytest.mark.django_db
 
@@ -130,16 +137,13 @@ def test_a_page_larger_than_the_limit_is_not_kept(client, episode, settings):
 # Every way content changes shows on the next anonymous request.
 
 
-def test_a_save_in_the_admin_shows_at_once(client, episode, guest, editor):
-    assert "Julia Kempe" in client.get("/episodes/ep/").text
-    assert "Julia Kempe" in client.get("/").text
-    etag = client.get("/episodes/ep/")["ETag"]
-
+def rename_in_admin(editor, person, name):
+    """Rename `person` as an editor does, through the admin's change form."""
     editors = Client()
     editors.force_login(editor)
     data = {
-        "name": "Julia M. Kempe",
-        "slug": "julia-kempe",
+        "name": name,
+        "slug": person.slug,
         "topics": "",
         **{
             f"affiliations-{key}": value
@@ -151,8 +155,16 @@ def test_a_save_in_the_admin_shows_at_once(client, episode, guest, editor):
             }.items()
         },
     }
-    response = editors.post(f"/admin/people/person/{guest.pk}/change/", data)
+    response = editors.post(f"/admin/people/person/{person.pk}/change/", data)
     assert response.status_code == 302, response.content[:2000]
+
+
+def test_a_save_in_the_admin_shows_at_once(client, episode, guest, editor):
+    assert "Julia Kempe" in client.get("/episodes/ep/").text
+    assert "Julia Kempe" in client.get("/").text
+    etag = client.get("/episodes/ep/")["ETag"]
+
+    rename_in_admin(editor, guest, "Julia M. Kempe")
 
     # The guest's new name, on a page of another object, and on the home page's card.
     page = client.get("/episodes/ep/", headers={"if-none-match": etag})
@@ -403,6 +415,79 @@ def test_the_home_pages_popular_topics_follow_an_edit_at_once(client, episode, p
     assert "#first" in client.get("/").text
     EpisodeFactory(tags=["second"])
     assert "#second" in client.get("/").text
+
+
+def cards(response):
+    """The text of each episode card on the page."""
+    return Page(response).text_of("li", class_="card episode-card")
+
+
+CARD_PAGES = ["/", "/episodes/", "/tags/optimisation/"]
+
+
+@pytest.mark.parametrize("url", CARD_PAGES)
+def test_a_guest_renamed_in_the_admin_shows_on_the_card_at_once(
+    client, episode, guest, editor, page_cache_off, url
+):
+    episode.tags.add("optimisation")
+    assert "With Julia Kempe" in cards(client.get(url))[0]
+    rename_in_admin(editor, guest, "Julia M. Kempe")
+    (card,) = cards(client.get(url))
+    assert "With Julia M. Kempe" in card
+
+
+@pytest.mark.parametrize("url", CARD_PAGES)
+def test_a_new_title_topic_name_and_guest_show_on_the_card_at_once(
+    client, episode, page_cache_off, url
+):
+    episode.tags.add("optimisation")
+    (card,) = cards(client.get(url))
+    assert "After Math Falls" in card
+    assert "#optimisation" in card
+
+    episode.title = "After Math Rises"
+    episode.save()
+    (card,) = cards(client.get(url))
+    assert "After Math Rises" in card
+    assert "After Math Falls" not in card
+
+    tag = episode.tags.get()
+    tag.name = "optimization"  # the slug, and so the topic page's address, stay
+    tag.save()
+    (card,) = cards(client.get(url))
+    assert "#optimization" in card
+    assert "#optimisation" not in card
+
+    AppearanceFactory(episode=episode, person=PersonFactory(name="Ada Newcomer"), role="guest")
+    (card,) = cards(client.get(url))
+    assert "Ada Newcomer" in card
+
+
+def test_the_filter_forms_follow_a_renamed_guest_and_a_new_paper_topic(
+    client, episode, guest, editor, page_cache_off
+):
+    assert ("julia-kempe", "Julia Kempe") in offered(Page(client.get("/episodes/")), "guest")
+    rename_in_admin(editor, guest, "Julia M. Kempe")
+    assert ("julia-kempe", "Julia M. Kempe") in offered(Page(client.get("/episodes/")), "guest")
+
+    assert offered(Page(client.get("/papers/")), "tag") == []
+    PaperFactory().tags.add("fresh-topic")
+    assert offered(Page(client.get("/papers/")), "tag") == [("fresh-topic", "fresh-topic")]
+
+
+def test_a_filter_error_shows_each_time_and_only_at_its_own_address(
+    client, episode, page_cache_off
+):
+    unknown = "Select a valid choice. That choice is not one of the available choices."
+    for _ in range(2):  # rendered, then from the kept fragment
+        response = client.get("/episodes/?guest=nobody")
+        assert response.context["page"].paginator.count == 0
+        assert field(Page(response), "guest").text_of("p", class_="error") == [unknown]
+        assert field(Page(client.get("/episodes/")), "guest").text_of("p", class_="error") == []
+    EpisodeFactory()  # a new version: the form is rendered afresh, still with the error
+    assert field(Page(client.get("/episodes/?guest=nobody")), "guest").text_of(
+        "p", class_="error"
+    ) == [unknown]
 
 
 # The page cache runs next to first (ibsite/settings.py MIDDLEWARE): a stored copy must carry
