@@ -1,7 +1,10 @@
 """Tags across kinds: core/tagging.py (counts and "in use" per kind) and pages/tags.py (the
 topic index, popular topics)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from taggit.models import Tag
 
 from core.tagging import count_per_tag, is_tagged
@@ -9,7 +12,7 @@ from episodes.models import Episode
 from pages.tags import popular_tags, tag_index, tags_with_counts
 from papers.models import Paper
 from tests.factories import EpisodeFactory, PaperFactory, PersonFactory, PostFactory
-from tests.pages import saved, tagged
+from tests.pages import Page, saved, tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,63 @@ def test_popular_topics_follow_an_edit_at_once():
     assert [tag.name for tag in popular_tags()] == ["old"]
     EpisodeFactory(tags=["new"])
     assert [tag.name for tag in popular_tags()] == ["old", "new"]
+
+
+def test_a_scheduled_post_or_episode_is_not_counted_before_its_time():
+    later = timezone.now() + datetime.timedelta(days=1)
+    PostFactory(tags=["soon"], published_at=later)
+    EpisodeFactory(tags=["soon"], scheduled=True)
+    PaperFactory().tags.add("soon")
+    tag = tags_with_counts().get(slug="soon")
+    assert (tag.episode_count, tag.paper_count, tag.post_count) == (0, 1, 0)
+
+
+def test_a_tag_only_a_scheduled_post_carries_is_not_in_use():
+    PostFactory(tags=["soon"], published_at=timezone.now() + datetime.timedelta(days=1))
+    assert list(tags_with_counts()) == []
+
+
+def test_the_topic_index_follows_an_edit_at_once():
+    tagged(saved(PaperFactory, 2), "t")
+    assert [(tag.slug, tag.paper_count) for tag in tag_index()] == [("t", 2)]
+    PaperFactory().tags.add("t")
+    EpisodeFactory(tags=["u"])
+    index = [(tag.slug, tag.paper_count, tag.episode_count) for tag in tag_index()]
+    assert index == [("t", 3, 0), ("u", 0, 1)]
+
+
+# Through the pages, rendered each time: what is kept per content version follows an edit.
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def popular_on_home(client):
+    (section,) = Page(client.get("/")).text_of("section", aria_labelledby="popular-topics")
+    return section.split()[2:]  # after the heading
+
+
+def test_the_home_pages_popular_topics_follow_an_edit_at_once(client, page_cache_off):
+    # Papers carry the topics: an episode's card would show its topics on the home page too.
+    tagged(saved(PaperFactory, 2), "old")
+    PaperFactory().tags.add("rare")
+    assert popular_on_home(client) == ["#old", "#rare"]
+    for _ in range(3):
+        PaperFactory().tags.add("new")
+    assert popular_on_home(client) == ["#new", "#old", "#rare"]
+    Tag.objects.get(slug="rare").delete()
+    assert popular_on_home(client) == ["#new", "#old"]
+
+
+def test_the_topics_page_counts_each_kind_and_follows_an_edit(client, page_cache_off):
+    tagged(saved(PaperFactory, 3), "shared")
+    for _ in range(2):
+        EpisodeFactory(tags=["shared"])
+    EpisodeFactory(tags=["shared"], draft=True)
+    (before,) = Page(client.get("/tags/")).text_of("ul", class_="tag-index")
+    PaperFactory().tags.add("shared")
+    (after,) = Page(client.get("/tags/")).text_of("ul", class_="tag-index")
+    assert "2 episodes" in before and "3 papers" in before
+    assert "2 episodes" in after and "4 papers" in after
