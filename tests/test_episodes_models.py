@@ -421,3 +421,80 @@ def test_episodes_mentioning_someone_are_the_published_ones_in_any_way(phillip, 
     episodes = Episode.objects.live().mentioning(phillip).order_by("-published_at")
     assert list(episodes) == [item for item in mentions if isinstance(item, Episode)]
     assert Episode.objects.mentioning(phillip).count() == 6  # with the draft and scheduled
+
+
+def test_an_episode_shared_several_ways_mentions_someone_once(phillip, his_papers):
+    thickets, platonic, _ = his_papers
+    episode = EpisodeFactory()
+    ChapterFactory(episode=episode, person=phillip)
+    ChapterFactory(episode=episode, person=phillip)
+    ChapterFactory(episode=episode, paper=thickets)
+    DiscussionFactory(episode=episode, paper=thickets)
+    DiscussionFactory(episode=episode, paper=platonic)
+    assert list(Episode.objects.mentioning(phillip)) == [episode]
+    assert Episode.objects.mentioning(phillip).count() == 1
+
+
+# Related episodes: a shared guest or paper weighs 3, a shared topic 1.
+
+
+@pytest.fixture
+def related():
+    """An episode, and others sharing guests, papers or topics with it in each way."""
+    ann, bea, host = PersonFactory(), PersonFactory(), PersonFactory()
+    first, second = PaperFactory(), PaperFactory()
+    episode = EpisodeFactory(tags=["t1", "t2"])
+    for guest in [ann, bea]:
+        AppearanceFactory(episode=episode, person=guest, role="guest")
+    AppearanceFactory(episode=episode, person=host, role="host")
+    for paper in [first, second]:
+        DiscussionFactory(episode=episode, paper=paper)
+
+    every_way = EpisodeFactory(title="every way", published_at=days_ago(9), tags=["t1", "t2"])
+    for guest in [ann, bea]:
+        AppearanceFactory(episode=every_way, person=guest, role="guest")
+    for paper in [first, second]:
+        DiscussionFactory(episode=every_way, paper=paper)
+    by_guest = EpisodeFactory(title="a guest", published_at=days_ago(1))
+    AppearanceFactory(episode=by_guest, person=ann, role="guest")
+    by_paper = EpisodeFactory(title="a paper", published_at=days_ago(2))
+    DiscussionFactory(episode=by_paper, paper=first)
+    EpisodeFactory(title="two topics", published_at=days_ago(3), tags=["t1", "t2"])
+    EpisodeFactory(title="one topic", published_at=days_ago(4), tags=["t2", "other"])
+
+    # Not related: the same host, a guest who hosts there, unpublished, nothing shared.
+    hosted = EpisodeFactory(title="hosted")
+    AppearanceFactory(episode=hosted, person=host, role="host")
+    AppearanceFactory(episode=hosted, person=ann, role="host")
+    for unpublished in [EpisodeFactory(draft=True), EpisodeFactory(scheduled=True)]:
+        AppearanceFactory(episode=unpublished, person=ann, role="guest")
+        DiscussionFactory(episode=unpublished, paper=first)
+        unpublished.tags.add("t1")
+    EpisodeFactory(title="nothing shared", tags=["other"])
+    return episode
+
+
+def test_related_episodes_are_scored_3_a_guest_3_a_paper_1_a_topic(related):
+    found = related.related_episodes(limit=10)
+    assert [(episode.title, episode.score) for episode in found] == [
+        ("every way", 2 * 3 + 2 * 3 + 2),
+        ("a guest", 3),  # ties: newest first
+        ("a paper", 3),
+        ("two topics", 2),
+        ("one topic", 1),
+    ]
+    every_way = found[0]
+    shared = every_way.shared_guests, every_way.shared_papers, every_way.shared_tags
+    assert shared == (2, 2, 2)  # each counted once, not multiplied by the others
+
+
+def test_related_episodes_stop_at_the_limit_and_cost_one_query(related, django_assert_num_queries):
+    episode = Episode.objects.for_detail().get(pk=related.pk)
+    with django_assert_num_queries(1):
+        found = episode.related_episodes()
+    assert [episode.title for episode in found] == ["every way", "a guest", "a paper"]
+
+
+def test_an_episode_sharing_nothing_has_no_related_episodes(related):
+    assert EpisodeFactory().related_episodes() == []
+    assert EpisodeFactory(tags=["alone"]).related_episodes() == []

@@ -158,6 +158,12 @@ def test_a_post_about_two_of_his_papers_is_one_mention(phillip, his_papers):
     assert list(Post.objects.mentioning(phillip)) == [post]
 
 
+def test_a_post_by_him_about_his_papers_is_one_mention(phillip, his_papers):
+    post = PostFactory(author=phillip, papers=his_papers)
+    assert list(Post.objects.mentioning(phillip)) == [post]
+    assert Post.objects.mentioning(phillip).count() == 1
+
+
 def test_posts_on_a_topic_are_found_by_the_tag_or_its_slug_once_each():
     older = PostFactory(tags=["scaling", "vision"], published_at=timezone.now() - 3 * DAY)
     newer = PostFactory(tags=["vision"])
