@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from episodes.models import Chapter, Discussion
 from papers.models import Authorship, Citation
@@ -327,5 +329,11 @@ def test_a_paper_filtered_by_topic_and_author_is_listed_once(client, db, setting
     author, coauthor = PersonFactory(), PersonFactory()
     (paper,) = bylines([PaperFactory()], author, coauthor)
     paper.tags.add("a", "b")
-    response = client.get(f"/papers/?tag=a&author={author.slug}")
+    DiscussionFactory(paper=paper)
+    DiscussionFactory(paper=paper)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/papers/?tag=a&author={author.slug}")
     assert list(response.context["page"]) == [paper]
+    assert response.context["page"].paginator.count == 1
+    assert response.context["page"][0].episode_count == 2
+    assert not [q for q in queries if 'SELECT DISTINCT "papers_paper"."id"' in q["sql"]]
