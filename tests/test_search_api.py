@@ -10,6 +10,8 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from search import index
@@ -414,3 +416,39 @@ def test_writing_to_search_is_a_405_for_everyone(request, db, who):
     for method in ("post", "put", "patch", "delete"):
         response = getattr(client, method)(f"{API}/search/", {}, format="json")
         assert response.status_code == 405, (who, method, response.status_code)
+
+
+# Answered like the other reads (api.views.Versioned): from the page cache for anonymous
+# clients, fresh after an edit, never cached for an editor.
+
+
+def test_a_repeated_search_is_answered_from_the_cache_without_a_query(api, lean):
+    first = search(api, "mathlib")
+    with CaptureQueriesContext(connection) as queries:
+        again = search(api, "mathlib")
+    assert again == first
+    assert len(queries) == 0
+
+
+def test_a_new_match_shows_at_the_next_search(api, lean):
+    assert "/posts/mathlib-for-everyone/" not in " ".join(urls(search(api, "mathlib")))
+    PostFactory(title="Mathlib for Everyone", slug="mathlib-for-everyone")
+    assert f"{SITE_URL}/posts/mathlib-for-everyone/" in urls(search(api, "mathlib"))
+
+
+def test_an_editor_is_never_answered_from_the_cache(api, editor_api, lean):
+    search(api, "mathlib")  # kept for anonymous clients
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_api.get(SEARCH, {"q": "mathlib"})
+        assert response.status_code == 200
+        assert len(queries) > 0
+        assert "public" not in response.get("Cache-Control", "")
+
+
+def test_the_anonymous_limit_counts_searches_answered_from_the_cache(api, lean, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    search(api, "mathlib")
+    search(api, "mathlib")  # from the cache, counted
+    search(api, "mathlib", status=429)

@@ -540,3 +540,23 @@ def test_the_apis_search_is_a_304_without_a_query_too(client, thermodynamics):
         )
     assert again.status_code == 304
     assert len(queries) == 0
+
+
+def test_a_repeated_search_is_answered_from_the_cache_without_a_query(client, thermodynamics):
+    first = client.get("/search/?q=thermodynamics")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/search/?q=thermodynamics")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert len(queries) == 0
+
+
+def test_a_signed_in_editor_is_never_answered_from_the_cache(client, thermodynamics):
+    etag = client.get("/search/?q=thermodynamics")["ETag"]  # kept for anonymous visitors
+    client.force_login(EditorFactory())
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/?q=thermodynamics", headers={"if-none-match": etag})
+        assert response.status_code == 200
+        assert len(queries) > 0
+        assert "private" in response["Cache-Control"]
