@@ -2,7 +2,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -89,14 +88,14 @@ def page_cache(get_response):
             return not_modified
         seconds = settings.PAGE_CACHE_SECONDS
         if seconds and not_modified.status_code != 304:
-            stored = cache.get(version.key)
+            stored = versions.versioned_cache().get(version.key)
             if stored is not None and admit(request):
                 return _thawed(stored)
         response = get_response(request)
         if _public(request, response):
             _validated(response, version, vary)
             if seconds and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
-                cache.set(version.key, _frozen(response), seconds)
+                versions.versioned_cache().set(version.key, _frozen(response), seconds)
         return response
 
     return middleware

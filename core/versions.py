@@ -106,18 +106,29 @@ def _successor(record, now):
     return replace(record, token=token[:32], made_at=made_at, next_at=next_scheduled(now))
 
 
+def _read():
+    # With Redis, this process keeps the record while no change is announced (core.cache):
+    # no round trip, yet a change made by any process is seen at the next request.
+    return getattr(cache, "get_watched", cache.get)(GENERATION_KEY)
+
+
+def _write(record):
+    getattr(cache, "set_announced", cache.set)(GENERATION_KEY, record, None)
+
+
 def current():
     """The current Generation (made when the cache has none), or None when the cache keeps
-    nothing. One cache read; one small query when a scheduled time has passed."""
+    nothing. At most one cache read (none while this process's copy holds); one small
+    query when a scheduled time has passed."""
     if isinstance(caches["default"], DummyCache):
         return None
-    record = cache.get(GENERATION_KEY)
+    record = _read()
     if record is None:
         cache.add(GENERATION_KEY, _make(), None)
-        record = cache.get(GENERATION_KEY)
+        record = _read()
     if record.next_at is not None and record.next_at <= timezone.now():
         record = _successor(record, timezone.now())
-        cache.set(GENERATION_KEY, record, None)
+        _write(record)
     return record
 
 
@@ -177,6 +188,12 @@ def for_request(request, vary=()):
     return PageVersion(f'"{digest[:32]}"', record.made_at, f"page:{digest}")
 
 
+def versioned_cache():
+    """The cache for what is found by the content version (pages, fragments, memos): such
+    an entry never changes under its key, so each process may keep copies (core.cache)."""
+    return caches["versioned"]
+
+
 # A memo is found by the content version, so it never goes stale; the time only clears old
 # versions' memos from the cache.
 MEMO_SECONDS = 24 * 3600
@@ -190,10 +207,10 @@ def memoize(name, compute):
     if record is None:
         return compute()
     key = f"memo:{name}:{release()}:{record.token}"
-    value = cache.get(key)
+    value = versioned_cache().get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, MEMO_SECONDS)
+        versioned_cache().set(key, value, MEMO_SECONDS)
     return value
 
 
@@ -201,7 +218,7 @@ def memoize(name, compute):
 
 
 def _renew_now():
-    cache.set(GENERATION_KEY, _make(cache.get(GENERATION_KEY)), None)
+    _write(_make(cache.get(GENERATION_KEY)))
 
 
 def _renew():

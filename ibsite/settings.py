@@ -289,16 +289,33 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} is not a redis://, rediss:// or unix:// URL."
         )
+    # A Redis that is down must not hang a request: fail within a second or two.
+    _redis_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
     CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis that is down must not hang a request: fail within a second or two.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            "OPTIONS": _redis_options,
+        },
+        # What is found by the content version (pages, fragments, memos: core.versions):
+        # each process also keeps the recent entries in memory, up to
+        # CACHE_LOCAL_MAX_BYTES for at most CACHE_LOCAL_SECONDS, and reads them from there.
+        "versioned": {
+            "BACKEND": "core.cache.VersionedRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_options,
+            "LOCAL_MAX_BYTES": env.int("CACHE_LOCAL_MAX_BYTES", default=32 * 1024 * 1024),
+            "LOCAL_SECONDS": env.int("CACHE_LOCAL_SECONDS", default=300),
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "versioned": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "versioned",
+        },
+    }
 
 
 def env_count(name, default):

@@ -2,7 +2,7 @@ import datetime
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -23,8 +23,10 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The API's throttling counts requests in the cache: each test starts with none."""
-    cache.clear()
+    """The API's throttling counts requests in the cache: each test starts with none (and
+    with no page, fragment or memo kept in this process)."""
+    for alias in ("default", "versioned"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -188,12 +188,18 @@ def test_postgresql_queries_have_a_statement_timeout(db):
 
 
 def test_the_shared_cache_down_is_a_503_too(db, settings):
+    down = f"redis://127.0.0.1:{servers.free_port()}/0"
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{servers.free_port()}/0",
+            "LOCATION": down,
             "OPTIONS": {"socket_connect_timeout": 1},
-        }
+        },
+        "versioned": {
+            "BACKEND": "core.cache.VersionedRedisCache",
+            "LOCATION": down,
+            "OPTIONS": {"socket_connect_timeout": 1},
+        },
     }
     client = Client(raise_request_exception=False)
     response = client.get(API_PAGE)  # the anonymous throttle counts in the cache

@@ -108,7 +108,10 @@ def fresh_cache():
 @pytest.fixture
 def no_cache(settings):
     """No cache, so that every request renders (for counting queries)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in ("default", "versioned")
+    }
 
 
 def read(client, url=FEED, **headers):

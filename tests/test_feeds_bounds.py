@@ -54,7 +54,10 @@ def show(db):
 
 @pytest.fixture
 def no_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in ("default", "versioned")
+    }
 
 
 def channel(response):

@@ -36,12 +36,18 @@ def test_readyz_names_each_dependency(client, db):
 
 
 def test_readyz_is_503_naming_the_cache_when_it_is_down(client, db, settings):
+    down = f"redis://127.0.0.1:{closed_port()}/0"
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": down,
             "OPTIONS": {"socket_connect_timeout": 1},
-        }
+        },
+        "versioned": {
+            "BACKEND": "core.cache.VersionedRedisCache",
+            "LOCATION": down,
+            "OPTIONS": {"socket_connect_timeout": 1},
+        },
     }
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -7,10 +7,15 @@ pages; nothing private, personal or failed is ever kept.
 """
 
 import datetime
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse
@@ -22,6 +27,7 @@ from django.utils.cache import patch_cache_control
 
 from core.versions import versioned
 from episodes.models import Episode
+from tests import servers
 from tests.api import API
 from tests.factories import (
     AppearanceFactory,
@@ -517,3 +523,58 @@ def test_a_stored_copy_has_every_header_of_the_rendered_page(client, episode, ur
         assert stored.get(header) == rendered_page.get(header), header
         if header != "Cross-Origin-Opener-Policy" or rendered_page.has_header(header):
             assert stored.has_header(header), header
+
+
+# Several processes: each keeps the content version while no change is announced
+# (core.cache), and still shows an edit made anywhere at the next request.
+
+EDIT = """
+import sys, django
+django.setup()
+from tests.factories import EpisodeFactory
+from episodes.models import Episode
+if Episode.objects.exists():
+    episode = Episode.objects.get()
+    episode.title = sys.argv[1]
+    episode.save()
+else:
+    EpisodeFactory(slug="ep", title=sys.argv[1])
+"""
+
+
+def edit_in_another_process(env, title):
+    subprocess.run(
+        [sys.executable, "-c", EDIT, title], cwd=servers.ROOT, env=env, check=True, timeout=60
+    )
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    url = django_settings.CACHES["default"].get("LOCATION")
+    if not str(url).startswith("redis"):
+        pytest.skip("Needs REDIS_URL: the servers share the content version through Redis.")
+    redis.Redis.from_url(url).flushdb()
+    database = tmp_path_factory.mktemp("servers") / "db.sqlite3"
+    env = servers.base_env(DATABASE_URL=f"sqlite:///{database}", REDIS_URL=url)
+    servers.migrate(env)
+    edit_in_another_process(env, "As first published")
+    with servers.server(env) as first, servers.server(env) as second:
+        yield env, first, second
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_an_edit_in_another_process_shows_at_the_next_request_to_every_server(two_servers):
+    env, first, second = two_servers
+    etags = {}
+    for server in (first, second):
+        etags[server] = httpx.get(f"{server}/episodes/ep/").headers["ETag"]
+        again = httpx.get(f"{server}/episodes/ep/", headers={"If-None-Match": etags[server]})
+        assert again.status_code == 304  # from the version this server keeps
+
+    edit_in_another_process(env, "Renamed elsewhere")
+
+    for server in (first, second):
+        response = httpx.get(f"{server}/episodes/ep/", headers={"If-None-Match": etags[server]})
+        assert response.status_code == 200
+        assert "Renamed elsewhere" in response.text
+        assert response.headers["ETag"] != etags[server]

@@ -5,7 +5,7 @@ import datetime
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -178,7 +178,10 @@ def test_the_release_fingerprint_is_stable_within_a_process():
 
 
 def test_a_cache_that_keeps_nothing_has_no_version(db, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in ("default", "versioned")
+    }
     assert versions.current() is None
     assert versions.generation() == "none"
     assert versions.for_request(RequestFactory().get("/")) is None
@@ -216,13 +219,16 @@ def test_a_memo_is_shared_through_the_cache(db):
     compute = Counted()
     versions.memoize("test", compute)
     key = f"memo:test:{versions.release()}:{versions.generation()}"
-    assert cache.get(key) == ["worked out", 1]  # what another worker reads
-    cache.set(key, ["from another worker"])
+    assert caches["versioned"].get(key) == ["worked out", 1]  # what another worker reads
+    caches["versioned"].set(key, ["from another worker"])
     assert versions.memoize("test", compute) == ["from another worker"]
 
 
 def test_a_memo_is_worked_out_each_time_with_a_cache_that_keeps_nothing(db, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in ("default", "versioned")
+    }
     compute = Counted()
     versions.memoize("test", compute)
     versions.memoize("test", compute)
