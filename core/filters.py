@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 import django_filters
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
@@ -17,9 +19,9 @@ class StrictFilterSet(django_filters.FilterSet):
     ?guest=nobody or ?year=abc then shows an empty list with the form saying what was wrong,
     rather than quietly ignoring the filter and listing everything.
 
-    `offered`: {filter name: a function giving the (value, label) pairs its select shows},
-    for choices too many to list (`offer_most_used()`); the value asked for is added when it
-    is not among them.
+    `offered`: {filter name: a function giving the Offered choices its select shows}, for
+    choices too many to list (`offer_most_used()`); the value asked for is added when it is
+    not among them, and the select says when it offers only the most frequent.
     """
 
     offered = {}
@@ -40,8 +42,15 @@ class StrictFilterSet(django_filters.FilterSet):
         return form
 
 
-def _offer(field, choices, selected):
-    choices = list(choices)
+class Offered(NamedTuple):
+    """What a select offers: (value, label) pairs, and whether there were more to offer."""
+
+    choices: list
+    more: bool
+
+
+def _offer(field, offered, selected):
+    choices = list(offered.choices)
     if selected and selected not in {value for value, _ in choices}:
         try:  # as the form will check it (a NUL byte is refused there, not sent to SQL)
             chosen = field.clean(selected)
@@ -50,17 +59,19 @@ def _offer(field, choices, selected):
         if chosen is not None:
             choices.append((selected, field.label_from_instance(chosen)))
             choices.sort(key=lambda pair: str(pair[1]).casefold())
-    if len(choices) >= CHOICES_OFFERED and not field.help_text:
+    if offered.more and not field.help_text:
         field.help_text = f"The {CHOICES_OFFERED} most frequent."
     field.widget.choices = [("", field.empty_label), *choices]
 
 
 def offer_most_used(queryset, uses, value="slug", label="name"):
-    """(value, label) of the CHOICES_OFFERED rows of `queryset` with the most `uses` (an
-    expression, a count), by label."""
-    top = queryset.annotate(uses=uses).order_by("-uses", label)[:CHOICES_OFFERED]
+    """Offered: (value, label) of the CHOICES_OFFERED rows of `queryset` with the most
+    `uses` (an expression, a count), by label, and whether there are more rows."""
+    top = queryset.annotate(uses=uses).order_by("-uses", label)[: CHOICES_OFFERED + 1]
     pairs = list(top.values_list(value, label))
-    return sorted(pairs, key=lambda pair: str(pair[1]).casefold())
+    more = len(pairs) > CHOICES_OFFERED
+    pairs = sorted(pairs[:CHOICES_OFFERED], key=lambda pair: str(pair[1]).casefold())
+    return Offered(pairs, more)
 
 
 # The ?tag=<slug> filter every list has, on the rows the public sees.

@@ -42,6 +42,14 @@ def test_a_select_offers_the_most_used_choices_by_name_and_says_so(client, few_o
     assert "The 3 most frequent." in page.text_of("p", class_="help")
 
 
+def test_a_select_offering_every_choice_does_not_say_it_offers_only_some(client, few_offered):
+    for n, name in [(3, "Ann"), (2, "Cleo"), (1, "Bea")]:  # exactly as many as offered
+        guest_in(n, name)
+    page = Page(client.get("/episodes/"))
+    assert [text for _, text in offered(page, "guest")] == ["Ann", "Bea", "Cleo"]
+    assert not field(page, "guest").text_of("p", class_="help")
+
+
 def test_a_choice_not_offered_still_filters_and_shows_as_chosen(client, few_offered):
     for n, name in [(4, "Dana"), (3, "Ann"), (2, "Cleo")]:
         guest_in(n, name)
