@@ -4,6 +4,7 @@ The layers, lowest first:
 
     0. core                              the shared library; imports no app of ours
     0b. jobs                             background jobs (Celery); knows no content app
+    0c. accounts                         listener accounts and profiles; knows no content app
     1. people
     2. papers
     3. episodes
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     {"core"},
     {"jobs"},
+    {"accounts"},
     {"people"},
     {"papers"},
     {"episodes"},
