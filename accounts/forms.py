@@ -10,13 +10,16 @@ from accounts.models import (
 )
 
 
+class LinkField(forms.URLField):
+    """A web address, http or https only (one message for anything else)."""
+
+    default_validators = [validate_link]
+    default_error_messages = {"invalid": validate_link.message}
+
+
 def link_field():
-    return forms.URLField(
-        label="Link",
-        required=False,
-        max_length=LINK_MAX_LENGTH,
-        assume_scheme="https",
-        validators=[validate_link],
+    return LinkField(
+        label="Link", required=False, max_length=LINK_MAX_LENGTH, assume_scheme="https"
     )
 
 
@@ -27,7 +30,6 @@ class ProfileForm(forms.Form):
     handle = forms.CharField(
         label="Handle",
         max_length=HANDLE_MAX_LENGTH,
-        validators=[validate_handle],
         help_text="Your profile's address: /listeners/<handle>/.",
     )
     bio = forms.CharField(
@@ -63,6 +65,7 @@ class ProfileForm(forms.Form):
         return name
 
     def clean_handle(self):
+        # Checked once lower-cased: "Ada" is taken as "ada".
         handle = self.cleaned_data["handle"].strip().lower()
         validate_handle(handle)
         taken = Profile.objects.filter(handle=handle).exclude(pk=self.profile.pk).exists()
