@@ -148,3 +148,53 @@ def test_change_the_password(client):
     profile.user.refresh_from_db()
     assert profile.user.check_password("another long passphrase")
     assert signed_in(client)
+
+
+def test_mails_are_queued_as_background_jobs_not_sent_in_the_request(client, monkeypatch):
+    queued = []
+    monkeypatch.setattr("accounts.tasks.send_email.delay", lambda **kw: queued.append(kw))
+    sign_up(client, "hal@example.com")
+    assert mail.outbox == []  # nothing sent by the request itself
+    (job,) = queued
+    assert job["to"] == ["hal@example.com"]
+    assert "/account/confirm-email/" in job["body"]
+    # What the job carries is all rendered: the task needs no request and no database.
+    from accounts.tasks import send_email
+
+    send_email.run(**job)
+    assert mail.outbox[0].body == job["body"]
+
+
+def test_a_notification_names_no_browser_string_the_client_sent(client):
+    profile = ProfileFactory(user__username="ivy", user__email="ivy@example.com")
+    client.force_login(profile.user)
+    client.post(
+        "/account/password/change/",
+        {
+            "oldpassword": "correct horse battery staple",
+            "password1": "another long passphrase",
+            "password2": "another long passphrase",
+        },
+        HTTP_USER_AGENT="Evil\nVisit http://phish.example/ now",
+    )
+    (message,) = mail.outbox
+    assert message.to == ["ivy@example.com"]
+    assert "phish.example" not in message.body
+    assert message.alternatives == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/account/login/", "/account/signup/", "/account/password/reset/", "/account/"]
+)
+def test_account_pages_have_the_site_layout_headers_and_no_inline_script(client, url):
+    profile = ProfileFactory()
+    if url == "/account/":
+        client.force_login(profile.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert 'class="site-header"' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
