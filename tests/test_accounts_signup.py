@@ -198,3 +198,15 @@ def test_account_pages_have_the_site_layout_headers_and_no_inline_script(client,
     assert 'class="site-header"' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_with_the_queue_away_the_mail_is_sent_from_the_request(client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    def away(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("accounts.tasks.send_email.delay", away)
+    assert sign_up(client, "jay@example.com").status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["jay@example.com"]
