@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "papers",
     "episodes",
     "posts",
+    # Listener accounts (accounts/): allauth's account app without the sites framework (the
+    # site's name and domain come from the request, mails name the site themselves).
+    "allauth",
+    "allauth.account",
+    "accounts",
     "search",
     "pages",
     # Last: its post_migrate hook reads the permissions the apps above have just created.
@@ -108,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "core.middleware.batch_deferred_work",
 ]
 
@@ -358,6 +364,8 @@ RETRY_AFTER = env_count("RETRY_AFTER", default=30)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Listeners sign in with their e-mail address (allauth); axes counts those too.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_count("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_MINUTES = env_count("AXES_COOLOFF_MINUTES", default=15)
@@ -630,3 +638,59 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
     "core.routers.route_reads",
 )
+
+
+# Listener accounts (accounts/, django-allauth): sign-up with an e-mail address and a password,
+# verified before the first sign-in; no usernames (allauth makes a hidden one). Sign-up, sign-in
+# and password reset answer alike whether an address has an account or not. The rate limits
+# count in the shared cache (CACHES), per address and per account, and answer 429
+# (templates/429.html). E-mails are rendered in the request and sent by a Celery task
+# (accounts.tasks): the console in development, SMTP from EMAIL_URL in production.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address at a time: a new one replaces the old once verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password / address changed" to the account
+ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[The Information Bottleneck] "
+ACCOUNT_RATE_LIMITS = {
+    # Sign-ups per address; sign-ins per address (failed ones also per account, allauth's
+    # default, besides django-axes' lockout above); reset e-mails per address and per account.
+    "signup": env.str("ACCOUNT_SIGNUP_RATE", default="5/m/ip,20/h/ip"),
+    "login": env.str("ACCOUNT_LOGIN_RATE", default="30/m/ip"),
+    "reset_password": env.str("ACCOUNT_RESET_PASSWORD_RATE", default="5/m/ip,3/m/key"),
+}
+# allauth reads the client's address itself: trust as many proxies as core.net.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:settings"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# django-axes reads the account from allauth's "login" (the e-mail address) or the admin's
+# "username": the lockout covers both forms.
+AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
+
+# E-mail: the console in development, nowhere but a list in tests (Django's test runner), and
+# SMTP from EMAIL_URL in production, e.g. smtp+tls://user:password@smtp.example.com:587.
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="The Information Bottleneck <no-reply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
+    # or EMAIL_USE_SSL, from the one URL.
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    # Printed, never sent: `manage.py check --deploy` warns when production has no EMAIL_URL.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds to wait for the SMTP server before the sending job retries.
+EMAIL_TIMEOUT = env_count("EMAIL_TIMEOUT", default=10)
+# Listener profiles: the longest display name and bio, and how many links.
+PROFILE_NAME_MAX_LENGTH = 80
+PROFILE_BIO_MAX_LENGTH = 1000

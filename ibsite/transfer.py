@@ -78,6 +78,9 @@ NOT_CONTENT = {
     "axes.accessfailurelog": "sign-in lockouts of this site",
     "axes.accesslog": "sign-in history of this site",
     "jobs.job": "background jobs that ran here, with their users and uploaded files",
+    "accounts.profile": "listeners' profiles belong to their accounts, which are per site",
+    "account.emailaddress": "listeners' addresses (allauth): accounts are per site",
+    "account.emailconfirmation": "pending verifications of this site's accounts",
     "search.entry": "derived from the content: rebuilt after every import",
 }
 

@@ -20,6 +20,10 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("feeds.urls")),
     path("admin/", admin.site.urls),
+    # Listener accounts: allauth's sign-up, sign-in, e-mail and password pages under account/,
+    # beside the settings page (account/), deleting (account/delete/) and profiles (listeners/).
+    path("account/", include("allauth.urls")),
+    path("", include("accounts.urls")),
 ]
 
 # 503 with Retry-After when the database is down, JSON under /api/ (core.errors).

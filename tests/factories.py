@@ -180,3 +180,26 @@ def author(person, *papers):
     """Make `person` an author of each of `papers`."""
     for paper in papers:
         AuthorshipFactory(person=person, paper=paper)
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    """A listener's profile, with its account (verified e-mail address, usable password)."""
+
+    class Meta:
+        model = "accounts.Profile"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    handle = factory.Sequence(lambda n: f"listener-{n}")
+    display_name = factory.Sequence(lambda n: f"Listener {n}")
+
+    @factory.post_generation
+    def verified_email(profile, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=profile.user,
+                email=profile.user.email,
+                defaults={"verified": True, "primary": True},
+            )

@@ -4,6 +4,7 @@ The layers, lowest first:
 
     0. core                              the shared library; imports no app of ours
     0b. jobs                             background jobs (Celery); knows no content app
+    0c. accounts                         listener accounts and profiles; knows no content app
     1. people
     2. papers
     3. episodes
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     {"core"},
     {"jobs"},
+    {"accounts"},
     {"people"},
     {"papers"},
     {"episodes"},
@@ -147,8 +149,8 @@ def test_it_catches_an_import_of_a_higher_app_inside_a_function():
     source = "from core.text import slug\n\ndef f():\n    from episodes.models import Episode\n"
     (breach,) = breaches("people/models.py", source)
     assert str(breach) == (
-        "people/models.py:4: imports episodes.models: people (layer 2) may not import "
-        "episodes (layer 4)"
+        f"people/models.py:4: imports episodes.models: people (layer {LEVEL['people']}) may not "
+        f"import episodes (layer {LEVEL['episodes']})"
     )
 
 
@@ -165,6 +167,13 @@ def test_it_catches_plain_imports_and_import_module():
         (3, "ibsite.editors"),
         (4, "ibsite"),
     ]
+
+
+def test_accounts_knows_no_content_app():
+    source = (
+        "from core.net import client_ip\nfrom jobs import runner\nfrom episodes import models\n"
+    )
+    assert [b.imported for b in breaches("accounts/views.py", source)] == ["episodes"]
 
 
 def test_it_catches_core_importing_any_app():

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7#kq!v2$w9@zr4%tp8^ym1&bn6*cd3(ef5)gh0-ij_kl+mn=op[qr]st{uv}wx|yz",
     "ALLOWED_HOSTS": "informationbottleneck.example",
     "DATABASE_URL": "sqlite:///:memory:",
+    # Listeners' e-mail goes out by SMTP in production (accounts).
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
 }
 
 
@@ -34,6 +36,22 @@ def test_production_settings_pass_the_deploy_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_warn_when_emails_would_only_be_printed():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr
+
+
+def test_email_is_sent_by_smtp_from_email_url():
+    assert (
+        setting("EMAIL_BACKEND", PRODUCTION_ENV) == "django.core.mail.backends.smtp.EmailBackend"
+    )
+    assert setting("EMAIL_HOST", PRODUCTION_ENV) == "smtp.example"
+    assert setting("EMAIL_PORT", PRODUCTION_ENV) == "587"
+    assert setting("EMAIL_USE_TLS", PRODUCTION_ENV) == "True"
 
 
 def test_it_refuses_to_start_without_a_secret_key_outside_debug():
