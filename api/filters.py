@@ -143,3 +143,14 @@ class SearchFilter(filters.SearchFilter):
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "").replace("\x00", "")
         return search_smart_split(value)
+
+
+class ReviewFilter(django_filters.FilterSet):
+    episode = SlugFilter(field_name="episode__slug", label="Reviews of this episode (its slug).")
+    show = django_filters.BooleanFilter(
+        method="of_show",
+        label="true (or 1): reviews of the show as a whole; false: reviews of episodes.",
+    )
+
+    def of_show(self, queryset, name, value):
+        return queryset.filter(episode__isnull=value)

@@ -2,8 +2,9 @@
 
 EDITORS_GROUP = "Editors"
 
-# Every model of these apps is content an editor may add, change, delete and view.
-CONTENT_APPS = ["episodes", "people", "papers", "posts", "taggit"]
+# Every model of these apps is content an editor may add, change, delete and view (the
+# listeners' reviews included: editors moderate them).
+CONTENT_APPS = ["episodes", "people", "papers", "posts", "taggit", "community"]
 # Background jobs: editors see them all, and may run a failed one again (a "change").
 JOB_PERMISSIONS = ["view_job", "change_job"]
 

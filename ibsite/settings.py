@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "papers",
     "episodes",
     "posts",
+    "community",
     "search",
     "pages",
     # Last: its post_migrate hook reads the permissions the apps above have just created.
@@ -613,3 +614,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"),
     "core.routers.route_reads",
 )
+
+
+# Community: ratings and reviews (the community app)
+# How many reviews one account, and one address, may post or edit in an hour (the shared
+# cache counts them): past it, a 429 with the reason, on the pages and in the API.
+REVIEW_POSTS_PER_HOUR = env_count("REVIEW_POSTS_PER_HOUR", default=20)
