@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -133,7 +134,11 @@ class Review(models.Model):
     )
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     text = models.TextField(
-        max_length=TEXT_MAX_LENGTH, blank=True, help_text="Markdown; links get nofollow."
+        max_length=TEXT_MAX_LENGTH,
+        # A TextField's max_length bounds its form field only: the model checks it too.
+        validators=[MaxLengthValidator(TEXT_MAX_LENGTH)],
+        blank=True,
+        help_text="Markdown; links get nofollow.",
     )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True

@@ -620,3 +620,9 @@ MIDDLEWARE.insert(
 # How many reviews one account, and one address, may post or edit in an hour (the shared
 # cache counts them): past it, a 429 with the reason, on the pages and in the API.
 REVIEW_POSTS_PER_HOUR = env_count("REVIEW_POSTS_PER_HOUR", default=20)
+# A review's status (published, pending, hidden) is an enum of its own in the OpenAPI
+# document, not a second "StatusEnum" beside the episodes' deprecated status.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReviewStatusEnum": "community.models.Status",
+    "StatusEnum": [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")],
+}

@@ -63,7 +63,6 @@ class ReviewSerializer(ModelSerializer):
             "author", "status", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "status", "created_at", "updated_at"]
-        extra_kwargs = {"stars": {"min_value": 1, "max_value": 5}}
 
     def get_html_url(self, review) -> str:
         return absolute(review.get_absolute_url())
