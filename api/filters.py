@@ -147,10 +147,11 @@ class SearchFilter(filters.SearchFilter):
 
 class ReviewFilter(django_filters.FilterSet):
     episode = SlugFilter(field_name="episode__slug", label="Reviews of this episode (its slug).")
-    show = django_filters.BooleanFilter(
+    show = django_filters.ChoiceFilter(
         method="of_show",
-        label="true (or 1): reviews of the show as a whole; false: reviews of episodes.",
+        choices=[(value, value) for value in ("1", "true", "0", "false")],
+        label="1 (or true): reviews of the show as a whole; 0 (or false): reviews of episodes.",
     )
 
     def of_show(self, queryset, name, value):
-        return queryset.filter(episode__isnull=value)
+        return queryset.filter(episode__isnull=value in ("1", "true"))

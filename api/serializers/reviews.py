@@ -53,6 +53,7 @@ class ReviewSerializer(ModelSerializer):
         help_text="The episode reviewed, by slug; null (or left out) for the show as a whole. "
         "Set when the review is written, not changed after.",
     )
+    stars = serializers.IntegerField(min_value=1, max_value=5, help_text="1 to 5.")
     author = serializers.SerializerMethodField()
     text_html = serializers.SerializerMethodField()
 
