@@ -9,9 +9,11 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter, ReviewFilter
 from api.permissions import OwnReviews
@@ -19,7 +21,7 @@ from api.serializers.episodes import EpisodeSerializer, EpisodeWriteSerializer, 
 from api.serializers.papers import PaperDetailSerializer, PaperSerializer
 from api.serializers.people import OrganizationSerializer, PersonDetailSerializer, PersonSerializer
 from api.serializers.posts import PostSerializer
-from api.serializers.reviews import ReviewSerializer
+from api.serializers.reviews import RatingSerializer, ReviewSerializer
 from api.serializers.search import SearchParamsSerializer, SearchResultSerializer
 from api.serializers.tags import TagSerializer
 from community import services as reviews
@@ -227,6 +229,25 @@ class ReviewViewSet(Versioned, viewsets.ModelViewSet):
 
     def perform_destroy(self, review):
         reviews.delete_review(review=review)
+
+    @extend_schema(
+        responses=RatingSerializer,
+        parameters=[
+            OpenApiParameter(
+                "episode",
+                type={"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                description="The episode's slug; left out, the show's rating.",
+            )
+        ],
+    )
+    @action(detail=False, pagination_class=None)
+    def rating(self, request):
+        """The rating of the show (by default) or of one episode (?episode=<slug>): the
+        average of its published reviews, to one decimal (null without any), and their count."""
+        rated = self.filter_queryset(Review.objects.visible())
+        if not request.query_params.get("episode"):
+            rated = rated.filter(episode__isnull=True)
+        return Response(RatingSerializer(rated.rating()).data)
 
 
 class SearchPagination(PageNumberPagination):

@@ -58,6 +58,10 @@ def test_the_editors_group_is_created_by_migrations(db):
     group = Group.objects.get(name=EDITORS_GROUP)
     apps = set(group.permissions.values_list("content_type__app_label", flat=True))
     assert apps == {"community", "episodes", "jobs", "people", "papers", "posts", "taggit"}
+    reviews = group.permissions.filter(content_type__app_label="community")
+    assert set(reviews.values_list("codename", flat=True)) == {
+        "view_review", "change_review", "delete_review"
+    }  # fmt: skip
     jobs = group.permissions.filter(content_type__app_label="jobs")
     assert set(jobs.values_list("codename", flat=True)) == {"view_job", "change_job"}
 

@@ -116,6 +116,17 @@ def test_an_episode_carries_its_rating_in_the_list_and_the_detail(api, show, epi
     assert item["rating"] == {"average": 4.3, "count": 3}
 
 
+def test_the_rating_of_the_show_and_of_an_episode(api, show, episode):
+    for stars in [5, 5, 4, 5, 5]:
+        ShowReviewFactory(show=show, stars=stars)
+    ShowReviewFactory(show=show, stars=1, status=Status.HIDDEN)
+    EpisodeReviewFactory(episode=episode, stars=2)
+    assert get_json(api, f"{REVIEWS}rating/") == {"average": 4.8, "count": 5}
+    assert get_json(api, f"{REVIEWS}rating/?episode=ep") == {"average": 2.0, "count": 1}
+    assert get_json(api, f"{REVIEWS}rating/?episode=none") == {"average": None, "count": 0}
+    assert_errors(api.get(f"{REVIEWS}rating/?episode=no slug"), 400, "episode")
+
+
 def test_the_review_list_makes_the_same_queries_for_1_and_50(
     api, show, django_assert_max_num_queries
 ):
@@ -272,6 +283,7 @@ def test_the_document_describes_the_reviews_and_their_errors():
     paths = openapi()["paths"]
     assert set(paths[f"{API}/reviews/"]) >= {"get", "post"}
     assert set(paths[f"{API}/reviews/{{id}}/"]) >= {"get", "put", "patch", "delete"}
+    assert set(paths[f"{API}/reviews/rating/"]) == {"get"}
     post = paths[f"{API}/reviews/"]["post"]
     assert {"201", "400", "401", "403", "429"} <= set(post["responses"])
     parameters = {p["name"] for p in paths[f"{API}/reviews/"]["get"]["parameters"]}
