@@ -29,7 +29,6 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["status", "stars", ItemFilter, "episode", "show"]
     list_select_related = ["author", "episode", "show"]
     search_fields = ["title", "text", "author__username", "author__email", "episode__title"]
-    date_hierarchy = "created_at"
     raw_id_fields = ["author", "episode"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "hide"]
