@@ -143,3 +143,19 @@ class SearchFilter(filters.SearchFilter):
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "").replace("\x00", "")
         return search_smart_split(value)
+
+
+class ReviewFilter(django_filters.FilterSet):
+    episode = SlugFilter(field_name="episode__slug", label="Reviews of this episode (its slug).")
+    show = django_filters.ChoiceFilter(
+        method="of_show",
+        choices=[("1", "1"), ("0", "0")],
+        label="1: reviews of the show as a whole; 0: reviews of episodes.",
+    )
+
+    def of_show(self, queryset, name, value):
+        return queryset.filter(episode__isnull=value == "1")
+
+
+# A number, not words: "true" would look like a boolean, which the document does not offer.
+document(ReviewFilter.base_filters["show"], {"type": "integer", "enum": [0, 1]})

@@ -38,7 +38,11 @@ ERRORS = {
         DETAIL,
     ),
     "415": ("The body is not JSON (send Content-Type: application/json).", DETAIL),
-    "429": ("Too many requests from this address; see Retry-After.", DETAIL),
+    "429": (
+        "Too many requests from this address (or, for a review, posts from this account); "
+        "see Retry-After.",
+        DETAIL,
+    ),
 }
 
 
@@ -68,7 +72,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("404")
         if self.method != "DELETE":
             codes += ["400", "413", "415"]
-        return [*codes, "409"]
+        # A view may answer more (the reviews' posting limit, 429).
+        return [*codes, "409", *getattr(self.view, "write_error_codes", ())]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

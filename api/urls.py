@@ -17,6 +17,7 @@ router.register("papers", views.PaperViewSet, basename="paper")
 router.register("posts", views.PostViewSet, basename="post")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("tags", views.TagViewSet, basename="tag")
+router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("search", views.SearchViewSet, basename="search")
 
 urlpatterns = [

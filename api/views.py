@@ -7,19 +7,27 @@ Permissions, pagination, filtering, throttling and errors are set once in REST_F
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
-from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter
+from api.filters import EpisodeAPIFilter, PaperFilter, PersonFilter, ReviewFilter
+from api.permissions import OwnReviews
 from api.serializers.episodes import EpisodeSerializer, EpisodeWriteSerializer, episodes_as_read
 from api.serializers.papers import PaperDetailSerializer, PaperSerializer
 from api.serializers.people import OrganizationSerializer, PersonDetailSerializer, PersonSerializer
 from api.serializers.posts import PostSerializer
+from api.serializers.reviews import RatingSerializer, ReviewSerializer
 from api.serializers.search import SearchParamsSerializer, SearchResultSerializer
 from api.serializers.tags import TagSerializer
-from episodes.models import Episode
+from community import services as reviews
+from community.limits import RateLimited, count_post
+from community.models import Review, rating_annotations
+from episodes.models import Episode, Show
 from pages.tags import tags_with_counts
 from papers.models import Paper
 from people.models import Organization, Person
@@ -76,7 +84,8 @@ class EpisodeViewSet(Versioned, BySlug, viewsets.ModelViewSet):
     ordering = ["-published_at", "-pk"]
 
     def get_queryset(self):
-        return episodes_as_read(Episode.objects.visible_to(self.request.user))
+        episodes = Episode.objects.visible_to(self.request.user).annotate(**rating_annotations())
+        return episodes_as_read(episodes)
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update"}:
@@ -152,6 +161,93 @@ class TagViewSet(Versioned, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return tags_with_counts()
+
+
+class ReviewViewSet(Versioned, viewsets.ModelViewSet):
+    """Listeners' reviews of the show and its episodes, newest first: the published ones
+    (and a signed-in listener's own). A signed-in listener (session or token) writes one
+    review per item and changes or deletes their own; posts are limited per account and
+    address (REVIEW_POSTS_PER_HOUR)."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [OwnReviews]
+    filterset_class = ReviewFilter
+    ordering_fields = ["created_at", "stars"]
+    ordering = ["-created_at", "-pk"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    write_error_codes = ("429",)
+
+    def get_queryset(self):
+        return Review.objects.visible_to(self.request.user).select_related(
+            "author", "episode", "show"
+        )
+
+    def _count_post(self):
+        try:
+            count_post(self.request)
+        except RateLimited as limit:
+            raise exceptions.Throttled(wait=limit.retry_after, detail=str(limit)) from None
+
+    def create(self, request, *args, **kwargs):
+        self._count_post()
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        self.get_object()  # someone else's review: 403 before it counts against the limit
+        self._count_post()
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        item = data.get("episode") or Show.objects.current()
+        if item is None:
+            raise serializers.ValidationError({"episode": ["There is no show to review yet."]})
+        try:
+            serializer.instance = reviews.post_review(
+                author=self.request.user,
+                item=item,
+                stars=data["stars"],
+                title=data.get("title", ""),
+                text=data.get("text", ""),
+            )
+        except reviews.AlreadyReviewed as already:
+            raise serializer.already(already.existing) from None
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+
+    def perform_update(self, serializer):
+        review, data = serializer.instance, serializer.validated_data
+        try:
+            reviews.update_review(
+                review=review,
+                stars=data.get("stars", review.stars),
+                title=data.get("title", review.title),
+                text=data.get("text", review.text),
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+
+    def perform_destroy(self, review):
+        reviews.delete_review(review=review)
+
+    @extend_schema(
+        responses=RatingSerializer,
+        parameters=[
+            OpenApiParameter(
+                "episode",
+                type={"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                description="The episode's slug; left out, the show's rating.",
+            )
+        ],
+    )
+    @action(detail=False, pagination_class=None)
+    def rating(self, request):
+        """The rating of the show (by default) or of one episode (?episode=<slug>): the
+        average of its published reviews, to one decimal (null without any), and their count."""
+        rated = self.filter_queryset(Review.objects.visible())
+        if not request.query_params.get("episode"):
+            rated = rated.filter(episode__isnull=True)
+        return Response(RatingSerializer(rated.rating()).data)
 
 
 class SearchPagination(PageNumberPagination):

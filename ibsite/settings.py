@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "community",
     "search",
     "pages",
     # Last: its post_migrate hook reads the permissions the apps above have just created.
@@ -694,3 +695,14 @@ EMAIL_TIMEOUT = env_count("EMAIL_TIMEOUT", default=10)
 # Listener profiles: the longest display name and bio, and how many links.
 PROFILE_NAME_MAX_LENGTH = 80
 PROFILE_BIO_MAX_LENGTH = 1000
+
+# Community: ratings and reviews (the community app)
+# How many reviews one account, and one address, may post or edit in an hour (the shared
+# cache counts them): past it, a 429 with the reason, on the pages and in the API.
+REVIEW_POSTS_PER_HOUR = env_count("REVIEW_POSTS_PER_HOUR", default=20)
+# A review's status (published, pending, hidden) is an enum of its own in the OpenAPI
+# document, not a second "StatusEnum" beside the episodes' deprecated status.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReviewStatusEnum": "community.models.Status",
+    "StatusEnum": [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")],
+}

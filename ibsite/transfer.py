@@ -48,6 +48,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import FileField
 from django.utils import timezone
 
+from community.models import Review
 from core.versions import bump as renew_content_version
 from ibsite.editors import CONTENT_APPS
 from search import index as search_index
@@ -82,6 +83,7 @@ NOT_CONTENT = {
     "account.emailaddress": "listeners' addresses (allauth): accounts are per site",
     "account.emailconfirmation": "pending verifications of this site's accounts",
     "search.entry": "derived from the content: rebuilt after every import",
+    "community.review": "listeners' reviews belong to this site's accounts, which stay",
 }
 
 
@@ -491,11 +493,12 @@ def _stored(name):
 
 
 def _delete_content(models):
-    """Every content row, and the search entries pointing at them, in plain SQL: the
-    database checks the foreign keys at commit, once all of it is gone."""
+    """Every content row, and the search entries and listeners' reviews pointing at them
+    (a review of episode 12 would be of another episode after the import), in plain SQL:
+    the database checks the foreign keys at commit, once all of it is gone."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in [Entry, *reversed(models)]:
+        for model in [Entry, Review, *reversed(models)]:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
 
 

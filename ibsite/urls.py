@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include(pages.person_patterns)),
     path("papers/", include(pages.paper_patterns)),
     path("posts/", include(pages.post_patterns)),
+    path("reviews/", include(pages.review_patterns)),
     path("api/v1/", include("api.urls")),
     path("", include("feeds.urls")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from core.links import absolute
+from core.markdown import plain_text
 
 CONTEXT = "https://schema.org"
 
@@ -50,11 +51,48 @@ def person_ref(person):
     )
 
 
-def podcast_series(show):
+def _ratings(reviews):
+    """`aggregateRating` and `review` (the latest few) of a page's `Reviews`: nothing
+    without a rating (an aggregate of none is an error to validators)."""
+    if not reviews or not reviews.rating:
+        return {}
+    rating = reviews.rating
+    return {
+        "aggregateRating": {
+            "@type": "AggregateRating",
+            "ratingValue": float(rating.average),
+            "ratingCount": rating.count,
+            "reviewCount": rating.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "review": [
+            _compact(
+                {
+                    "@type": "Review",
+                    "author": {"@type": "Person", "name": review.author_name},
+                    "datePublished": review.created_at.date().isoformat(),
+                    "name": review.title,
+                    "reviewBody": plain_text(review.text),
+                    "reviewRating": {
+                        "@type": "Rating",
+                        "ratingValue": review.stars,
+                        "bestRating": 5,
+                        "worstRating": 1,
+                    },
+                }
+            )
+            for review in reviews.latest
+        ],
+    }
+
+
+def podcast_series(show, reviews=None):
     if show is None:
         return None
     return _compact(
         {
+            **_ratings(reviews),
             "@context": CONTEXT,
             "@type": "PodcastSeries",
             "name": show.title,
@@ -67,8 +105,9 @@ def podcast_series(show):
     )
 
 
-def podcast_episode(episode):
+def podcast_episode(episode, reviews=None):
     data = {
+        **_ratings(reviews),
         "@context": CONTEXT,
         "@type": "PodcastEpisode",
         "name": episode.title,

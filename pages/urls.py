@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pages.views import episodes, papers, people, posts, site
+from pages.views import episodes, papers, people, posts, reviews, site
 
 site_patterns = [
     path("", site.home, name="home"),
@@ -25,6 +25,8 @@ episode_patterns = (
         ),
         path("<slug:slug>/reading-list.json", episodes.reading_list_csl, name="reading_list_csl"),
         path("<slug:slug>/cite.bib", episodes.cite_bibtex, name="cite_bibtex"),
+        path("<slug:slug>/reviews/", reviews.episode_reviews, name="reviews"),
+        path("<slug:slug>/reviews/write/", reviews.write_episode_review, name="write_review"),
     ],
     "episodes",
 )
@@ -53,4 +55,16 @@ post_patterns = (
         path("<slug:slug>/", posts.post_detail, name="detail"),
     ],
     "posts",
+)
+
+# The show's reviews, and a listener's own review written, edited, deleted (an episode's
+# are under episodes/<slug>/reviews/).
+review_patterns = (
+    [
+        path("", reviews.show_reviews, name="list"),
+        path("write/", reviews.write_show_review, name="write"),
+        path("<int:pk>/edit/", reviews.edit_review, name="edit"),
+        path("<int:pk>/delete/", reviews.delete_review, name="delete"),
+    ],
+    "reviews",
 )

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from community.models import Review
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
 from ibsite.editors import EDITORS_GROUP
 from papers.models import Authorship, Citation, Paper
@@ -203,3 +204,24 @@ class ProfileFactory(factory.django.DjangoModelFactory):
                 email=profile.user.email,
                 defaults={"verified": True, "primary": True},
             )
+
+
+class ShowReviewFactory(factory.django.DjangoModelFactory):
+    """A listener's published review of the show."""
+
+    class Meta:
+        model = Review
+
+    show = factory.SubFactory(ShowFactory)
+    episode = None
+    author = factory.SubFactory(UserFactory)
+    stars = 5
+    title = factory.Sequence(lambda n: f"Review {n}")
+    text = "Thoughtful interviews."
+
+
+class EpisodeReviewFactory(ShowReviewFactory):
+    """A listener's published review of an episode."""
+
+    show = None
+    episode = factory.SubFactory(EpisodeFactory)

@@ -22,6 +22,7 @@ from tests.factories import (
     CitationFactory,
     DiscussionFactory,
     EpisodeFactory,
+    EpisodeReviewFactory,
     PaperFactory,
     PersonFactory,
     PostFactory,
@@ -49,13 +50,18 @@ def content(db):
     CitationFactory(cited=paper)
     DiscussionFactory(episode=episode, paper=paper, chapter=chapter)
     PostFactory(papers=[paper])
+    EpisodeReviewFactory(episode=episode)
     return episode
 
 
 def test_the_editors_group_is_created_by_migrations(db):
     group = Group.objects.get(name=EDITORS_GROUP)
     apps = set(group.permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"episodes", "jobs", "people", "papers", "posts", "taggit"}
+    assert apps == {"community", "episodes", "jobs", "people", "papers", "posts", "taggit"}
+    reviews = group.permissions.filter(content_type__app_label="community")
+    assert set(reviews.values_list("codename", flat=True)) == {
+        "view_review", "change_review", "delete_review"
+    }  # fmt: skip
     jobs = group.permissions.filter(content_type__app_label="jobs")
     assert set(jobs.values_list("codename", flat=True)) == {"view_job", "change_job"}
 

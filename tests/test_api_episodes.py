@@ -133,6 +133,7 @@ def test_an_episode_has_exactly_the_documented_fields(api, kempe):
             }
         ],
         "tags": ["Mathematics", "Reasoning"],  # by name
+        "rating": {"average": None, "count": 0},  # no review yet
     }
     assert set(data) == documented_fields("Episode")
 

@@ -168,7 +168,8 @@ def test_tags_are_read_only(api, editor_api, topics):
 
 def test_the_root_lists_the_endpoints(api):
     assert get_json(api, f"{API}/") == {
-        name: f"{API_URL}/{name}/" for name in [*RESOURCES[:4], "organizations", "tags", "search"]
+        name: f"{API_URL}/{name}/"
+        for name in [*RESOURCES[:4], "organizations", "tags", "reviews", "search"]
     }
 
 
@@ -179,6 +180,7 @@ def test_the_schema_is_openapi_3_with_every_endpoint(api):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "The Information Bottleneck API"
     expected = {f"{API}/tags/", f"{API}/search/"}
+    expected |= {f"{API}/reviews/", f"{API}/reviews/{{id}}/", f"{API}/reviews/rating/"}
     for name in RESOURCES:
         expected |= {f"{API}/{name}/", f"{API}/{name}/{{slug}}/"}
     assert set(schema["paths"]) == expected

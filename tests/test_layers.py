@@ -9,10 +9,11 @@ The layers, lowest first:
     2. papers
     3. episodes
     4. posts                             the content apps
-    5. search, feeds, api, pages         what the public reads, built on the content
-    6. ibsite                            settings, root URLs, WSGI, Editors, the demo
+    5. community                         listeners' ratings and reviews of the content
+    6. search, feeds, api, pages         what the public reads, built on the content
+    7. ibsite                            settings, root URLs, WSGI, Editors, the demo
 
-A module may import its own app and any app of a lower layer. The four apps of layer 5 are
+A module may import its own app and any app of a lower layer. The four apps of layer 6 are
 one level and may import each other: they are siblings composing the same content (the API
 and the search page count topics as the pages do, with `pages.tags`), none of them is a
 foundation for the others, and nothing below them may import any of them. On top of that,
@@ -41,6 +42,7 @@ LAYERS = [
     {"papers"},
     {"episodes"},
     {"posts"},
+    {"community"},
     {"search", "feeds", "api", "pages"},
     {"ibsite"},
 ]

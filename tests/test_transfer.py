@@ -23,6 +23,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from community.models import Review
 from core.batching import batch
 from episodes.models import Appearance, Episode, Show
 from ibsite import transfer
@@ -333,6 +334,7 @@ def test_it_refuses_a_database_with_content_unless_replace(rich, tmp_path):
 
 def test_replace_makes_the_content_the_files(rich, tmp_path):
     exported = snapshot()
+    assert Review.objects.exists()  # the demo's
     export(tmp_path / "site.jsonl")
     PersonFactory(name="Added since")
     Episode.objects.update(title="Changed since")
@@ -343,6 +345,8 @@ def test_replace_makes_the_content_the_files(rich, tmp_path):
     assert differences(exported, snapshot()) == []
     assert "Replaced the content there was" in out
     assert not Person.objects.filter(name="Added since").exists()
+    # Listeners' reviews were about the content replaced: they go with it.
+    assert not Review.objects.exists()
 
 
 def test_a_file_cut_short_is_refused_before_anything_is_written(rich, tmp_path):
@@ -463,9 +467,9 @@ def test_every_model_is_either_content_or_said_not_to_be():
     assert {"episodes.show_hosts", "posts.post_papers", "taggit.taggeditem"} <= content
 
 
-def test_only_the_search_index_points_at_content_from_outside():
-    """--replace deletes the content and the search entries: any other table pointing at
-    content would stop it at commit, so a new one must be handled there."""
+def test_only_the_search_index_and_reviews_point_at_content_from_outside():
+    """--replace deletes the content, the search entries and the reviews: any other table
+    pointing at content would stop it at commit, so a new one must be handled there."""
     content = set(transfer.content_models())
     pointing = {
         model._meta.label_lower
@@ -474,7 +478,7 @@ def test_only_the_search_index_points_at_content_from_outside():
         for f in model._meta.concrete_fields
         if f.is_relation and f.related_model in content
     }
-    assert pointing == {"search.entry"}
+    assert pointing == {"search.entry", "community.review"}
 
 
 # Across engines: SQLite to PostgreSQL and back, or PostgreSQL to SQLite and back.

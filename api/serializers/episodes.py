@@ -18,6 +18,7 @@ from api.serializers.base import (
     clean_publishable,
     sent_status,
 )
+from api.serializers.reviews import EpisodeRatingField
 from core.durations import format_timestamp
 from core.links import absolute
 from episodes.models import Appearance, Chapter, Discussion, Episode, Show
@@ -107,6 +108,7 @@ class EpisodeSerializer(TaggitSerializer, ModelSerializer):
     chapters = ChapterSerializer(many=True, read_only=True)
     papers = DiscussionSerializer(source="discussions", many=True, read_only=True)
     tags = TagsField(read_only=True)
+    rating = EpisodeRatingField()
 
     class Meta:
         model = Episode
@@ -114,7 +116,7 @@ class EpisodeSerializer(TaggitSerializer, ModelSerializer):
             "url", "html_url", "slug", "title", "show", "number", "season", "episode_type",
             "state", "status", "published_at", "duration", "duration_display", "summary",
             "description", "audio", "guid", "explicit", "music_credits", "transcript",
-            "people", "chapters", "papers", "tags",
+            "people", "chapters", "papers", "tags", "rating",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -97,3 +97,10 @@ def path(viewname, *args):
 def thousands(n):
     """14010 as "14,010": counts that can run into the thousands (a topic's papers)."""
     return f"{n:,}"
+
+
+@register.filter
+def stars(n):
+    """4 as "★★★★☆": a rating out of five, drawn (give the number in words beside it)."""
+    filled = max(0, min(5, int(n or 0)))
+    return "★" * filled + "☆" * (5 - filled)

@@ -22,7 +22,9 @@ how rows are found again on the next run:
                     "tags": [tag, ...]}],
       "posts": [{"slug", "title", "dek", "body", "is_draft", "published_at",
                  "author": person slug (optional), "papers": [paper slug, ...], "tags": [...],
-                 "hindsight_verdict", "hindsight_note", "hindsight_date": "2026-06-01"}]
+                 "hindsight_verdict", "hindsight_note", "hindsight_date": "2026-06-01"}],
+      "reviews": [{"listener": user name, "name": "First Last", "stars": 1 to 5,
+                   "title", "text" (optional), "episode": slug (optional: else the show)}]
     }
 
 - A field the file leaves out keeps what the database has (a new row gets the model's
@@ -32,6 +34,8 @@ how rows are found again on the next run:
   description, the timeline the chapters and the music credits their own field. The summary
   is the prose's first sentence unless the file gives one. Every episode has both hosts and
   the silent demo audio, at an address of its own (`silence.mp3?episode=<slug>`).
+- Reviews are by demo listeners: accounts made with the user name and name given and no
+  password (nobody signs in as them), one review each per item, found again by both.
 - Dates and times are ISO 8601; times need their time zone ("Z" for UTC).
 - Rows are matched by slug, validated like the admin would, and saved only when a value
   differs. Their lists go through the services the importers and the API use
@@ -50,6 +54,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
+from community.models import Review
 from core.children import replace_children
 from core.durations import parse_timestamp
 from core.signals import content_changed
@@ -82,10 +87,12 @@ KINDS = {
     "chapter": ("chapter", "chapters"),
     "discussion": ("paper discussed", "papers discussed"),
     "post": ("post", "posts"),
+    "listener": ("demo listener", "demo listeners"),
+    "review": ("review", "reviews"),
     "editor": ("demo editor", "demo editors"),
 }
 
-SECTIONS = ["show", "organizations", "people", "papers", "episodes", "posts"]
+SECTIONS = ["show", "organizations", "people", "papers", "episodes", "posts", "reviews"]
 
 # The end of a sentence: . ! or ? before a space or the end of the text.
 SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)")
@@ -156,6 +163,7 @@ class DemoLoader:
         self.organizations = {}
         self.people = {}
         self.papers = {}
+        self.listeners = {}
 
     def load(self, content):
         """Load everything in `content` (the parsed file) and return the Tally."""
@@ -178,6 +186,8 @@ class DemoLoader:
             self.load_episode(item)
         for item in _list_of_objects(content, "posts", "The file"):
             self.load_post(item)
+        for item in _list_of_objects(content, "reviews", "The file"):
+            self.load_review(item)
         return self.tally
 
     # One method per kind.
@@ -291,6 +301,35 @@ class DemoLoader:
         papers_changed = sync_set(post.papers, papers)
         tags_changed = sync_tags(post.tags, _list(item, "tags", where))
         self.tally.add("post", _touched(outcome, papers_changed or tags_changed))
+
+    def load_review(self, item):
+        _known_keys(item, ["listener", "name", "stars", "title", "text", "episode"], "A review")
+        username = item.get("listener")
+        if not username or not isinstance(username, str):
+            raise DemoContentError(f'The review {item!r} has no "listener" (a user name).')
+        where = f'the review by "{username}"'
+        listener = self.listeners.get(username)
+        if listener is None:  # once per listener, however many reviews they wrote
+            first, _, last = str(item.get("name", "")).partition(" ")
+            listener, outcome = self.upsert(
+                User, {"username": username}, {"first_name": first, "last_name": last}, where,
+                exclude=["password"],
+            )  # fmt: skip
+            if outcome == CREATED:
+                listener.set_unusable_password()
+                listener.save(update_fields=["password"])
+            self.tally.add("listener", outcome)
+            self.listeners[username] = listener
+        episode = None
+        if slug := item.get("episode"):
+            episode = Episode.objects.filter(slug=slug).first()
+            if episode is None:
+                raise DemoContentError(f'{where} names the episode "{slug}", which is not here.')
+        lookup = {"author": listener, "episode": episode, "show": None if episode else self.show}
+        values = {key: item.get(key, "") for key in ("title", "text")}
+        values["stars"] = item.get("stars")
+        _, outcome = self.upsert(Review, lookup, values, where)
+        self.tally.add("review", outcome)
 
     def load_demo_editor(self):
         """A staff account in the Editors group (never a superuser) with a known password."""

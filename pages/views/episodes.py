@@ -10,6 +10,7 @@ from episodes.filters import EpisodeFilter
 from episodes.models import Episode
 from pages import structured_data
 from pages.views.papers import BIBTEX, CSL_JSON, download
+from pages.views.reviews import reviews_of
 
 
 @versioned
@@ -27,14 +28,17 @@ def episode_detail(request, slug):
     start = parse_timestamp(request.GET.get("t", ""))
     if start is not None and episode.duration is not None and start >= episode.duration:
         start = None
+    # A draft or scheduled episode (editors see it) takes no reviews yet.
+    reviews = reviews_of(request, episode) if episode.is_live() else None
     context = {
         "episode": episode,
+        "reviews": reviews,
         "start": start,
         "current_chapter": episode.chapter_at(start) if start is not None else None,
         "previous_episode": episode.previous_episode(),
         "next_episode": episode.next_episode(),
         "related_episodes": episode.related_episodes(),
-        "structured_data": structured_data.podcast_episode(episode),
+        "structured_data": structured_data.podcast_episode(episode, reviews),
         "citation": citations.episode_citation(episode),
         "citation_bibtex": citations.episode_to_bibtex(episode),
     }

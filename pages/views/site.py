@@ -15,6 +15,7 @@ from pages.sitemaps import SITEMAPS, index_entries
 from pages.tags import popular_tags, tag_index
 from pages.views.papers import listed as listed_papers
 from pages.views.people import listed as listed_people
+from pages.views.reviews import IN_STRUCTURED_DATA, reviews_of
 from papers.models import Paper
 from people.models import Person
 from posts.models import Post
@@ -29,12 +30,14 @@ def _show(positions=True):
 @versioned
 def home(request):
     show = _show(positions=False)
+    reviews = reviews_of(request, show, latest=IN_STRUCTURED_DATA)
     context = {
         "show": show,
+        "reviews": reviews,
         "episodes": Episode.objects.live().for_cards()[:6],
         "posts": Post.objects.live().select_related("author")[:3],
         "tags": popular_tags(),
-        "structured_data": structured_data.podcast_series(show),
+        "structured_data": structured_data.podcast_series(show, reviews),
     }
     return render(request, "home.html", context)
 
@@ -42,7 +45,12 @@ def home(request):
 @versioned
 def about(request):
     show = _show()
-    context = {"show": show, "structured_data": structured_data.podcast_series(show)}
+    reviews = reviews_of(request, show, latest=IN_STRUCTURED_DATA)
+    context = {
+        "show": show,
+        "reviews": reviews,
+        "structured_data": structured_data.podcast_series(show, reviews),
+    }
     return render(request, "about.html", context)
 
 
