@@ -179,7 +179,7 @@ class ReviewViewSet(Versioned, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return Review.objects.visible_to(self.request.user).select_related(
-            "author", "episode", "show"
+            "author__profile", "episode", "show"
         )
 
     def _count_post(self):

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from accounts import activity
 from core.markdown import render_markdown
 from episodes.models import Episode
 
@@ -78,7 +80,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def latest(self):
         """Newest first, with their authors (one query)."""
-        return self.select_related("author", "episode").order_by("-created_at", "-pk")
+        return self.select_related("author__profile", "episode").order_by("-created_at", "-pk")
 
     def by(self, user):
         """`user`'s reviews (none for an anonymous visitor)."""
@@ -198,8 +200,22 @@ class Review(models.Model):
         return self.episode if self.episode_id else self.show
 
     @property
+    def author_profile(self):
+        """The author's public profile (accounts), or None: an editor or demo user without
+        one, or a suspended account. Select `author__profile` with the reviews."""
+        try:
+            profile = self.author.profile
+        except ObjectDoesNotExist:
+            return None
+        return profile if self.author.is_active else None
+
+    @property
     def author_name(self):
-        """How the author is shown (their full name, else their user name)."""
+        """How the author is shown: their profile's name, else their full name, else their
+        user name."""
+        profile = self.author_profile
+        if profile is not None:
+            return profile.display_name
         return self.author.get_full_name() or self.author.get_username()
 
     def text_html(self):
@@ -208,3 +224,22 @@ class Review(models.Model):
 
     def is_visible(self):
         return self.status == Status.PUBLISHED
+
+
+def reviews_for_profile(user):
+    """The visible reviews `user` wrote, as their public profile lists them (one query)."""
+    reviews = (
+        Review.objects.visible()
+        .filter(author=user)
+        .select_related("episode", "show")
+        .order_by("-created_at", "-pk")[: activity.LIMIT]
+    )
+    return [
+        activity.Item(
+            verb="Reviewed",
+            title=f"{review.item.title} ({review.stars} out of 5)",
+            url=review.get_absolute_url(),
+            at=review.created_at,
+        )
+        for review in reviews
+    ]

@@ -68,3 +68,17 @@ def moderate(*, reviews, status):
     # A bulk update sends no model signal: the pages' content version must still change.
     content_changed.send(sender=Review, pks=pks)
     return changed
+
+
+@transaction.atomic
+def delete_reviews_by(*, user):
+    """A listener deleting their account takes their reviews with it (the policy
+    accounts.services.delete_account announces with `account_deleting`): how many went."""
+    pks = list(Review.objects.filter(author=user).values_list("pk", flat=True))
+    Review.objects.filter(pk__in=pks).delete()
+    content_changed.send(sender=Review, pks=pks)
+    return len(pks)
+
+
+def _on_account_deleting(sender, user, **kwargs):
+    delete_reviews_by(user=user)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -66,7 +66,7 @@ def _write_url(item):
 
 def sign_in_url(request):
     """Where "Sign in to rate" goes: the sign-in page, coming back here after."""
-    return f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
 
 
 def reviews_of(request, item, latest=SHOWN_ON_EPISODE_PAGE):
