@@ -27,8 +27,15 @@ class ReviewAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "stars", "title", "author", "episode", "status", "created_at"]
     list_filter = ["status", "stars", ItemFilter, "episode", "show"]
-    list_select_related = ["author", "episode", "show"]
-    search_fields = ["title", "text", "author__username", "author__email", "episode__title"]
+    list_select_related = ["author__profile", "episode", "show"]
+    search_fields = [
+        "title",
+        "text",
+        "author__username",
+        "author__email",
+        "author__profile__display_name",
+        "episode__title",
+    ]
     raw_id_fields = ["author", "episode"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "hide"]
