@@ -125,7 +125,7 @@ def test_anonymous_visitors_get_sign_in_to_rate_and_a_cacheable_page(client, epi
     page = Page(response)
     assert (
         page.all("a", class_="sign-in")[0]["href"]
-        == f"/accounts/login/?next={url.replace('/', '%2F')}"
+        == f"/account/login/?next={url.replace('/', '%2F')}"
     )
     assert page.text_of("a", class_="sign-in") == ["Sign in to rate"]
     assert not page.all("form", class_="review-form")
@@ -180,7 +180,7 @@ def test_a_listener_reviews_an_episode_and_is_sent_back_with_a_message(lisa_clie
         "Great",
     )
     page = Page(lisa_client.get("/episodes/ep/"))
-    assert "Thank you: your review is published." in page.text_of("p", class_="message success")
+    assert "Thank you: your review is published." in page.text_of("li", class_="message success")
     assert page.text_of("strong", class_="review-title") == ["Great"]
 
 
@@ -267,7 +267,7 @@ def test_someone_elses_review_cannot_be_edited_nor_deleted(lisa_client, show):
 def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_is_written(client, episode):
     response = client.post("/episodes/ep/reviews/write/", {"stars": "5"})
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    assert response["Location"].startswith("/account/login/?next=")
     assert not Review.objects.exists()
 
 
