@@ -210,21 +210,3 @@ def test_a_profile_page_is_served_from_the_page_cache_and_follows_an_edit(client
     ada.display_name = "Renamed"
     ada.save()
     assert "Renamed" in client.get("/listeners/ada/").content.decode()
-
-
-def test_a_suspended_listener_leaves_the_cached_profile_at_once(client, ada):
-    assert client.get("/listeners/ada/").status_code == 200
-    ada.user.is_active = False
-    ada.user.save()
-    assert client.get("/listeners/ada/").status_code == 404
-
-
-def test_signing_in_does_not_renew_the_public_pages(client, ada):
-    from core import versions
-
-    before = versions.current()
-    client.post(
-        "/account/login/", {"login": "ada@example.com", "password": "correct horse battery staple"}
-    )
-    assert "_auth_user_id" in client.session
-    assert versions.current() == before
