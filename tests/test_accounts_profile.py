@@ -228,3 +228,23 @@ def test_signing_in_does_not_renew_the_public_pages(client, ada):
     )
     assert "_auth_user_id" in client.session
     assert versions.current() == before
+
+
+def test_a_listener_active_again_is_back_on_the_cached_profile_at_once(client, ada):
+    ada.user.is_active = False
+    ada.user.save()
+    assert client.get("/listeners/ada/").status_code == 404
+    ada.user.is_active = True
+    ada.user.save(update_fields=["is_active"])
+    assert client.get("/listeners/ada/").status_code == 200
+
+
+def test_creating_or_editing_an_account_otherwise_renews_nothing(ada):
+    from core import versions
+    from tests.factories import UserFactory
+
+    before = versions.current()
+    UserFactory()
+    ada.user.first_name = "Ada"
+    ada.user.save()
+    assert versions.current() == before
