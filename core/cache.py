@@ -72,12 +72,13 @@ class Watch:
         """The value of `key`: the one kept, or `load()` (kept if nothing changed meanwhile)."""
         with self._lock:
             epoch = self._listen()
-            if epoch is None:  # not watching: nothing is kept
-                return load()
-            kept = self._values.get(key)
+            kept = self._values.get(key) if epoch is not None else None
             if kept is not None and kept[0] == epoch:
                 return kept[1]
+        # Outside the lock: a slow or failing Redis must not queue the other threads.
         value = load()
+        if epoch is None:  # not watching: nothing is kept
+            return value
         with self._lock:
             # Kept only if no change was heard since the subscription was checked: a change
             # that came while loading may or may not be in `value`.
